@@ -1,0 +1,68 @@
+# podium — every way the project is set up, run, tested and measured.
+#   make run    set up a fresh Debian machine and render ./test_samples into ./results
+#   make test   every test (installs what the tests need first)
+#   make bench  the benchmark figures
+
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin
+SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+ORT_CACHE  := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/podium/onnxruntime-1.30.0
+ORT_LIB    := $(ORT_CACHE)/libonnxruntime.so.1
+SAMPLES    ?= test_samples
+RESULTS    ?= results
+RENDER_FLAGS ?=
+
+.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet clean
+
+run: setup build
+	./$(BIN)/render -o $(RESULTS) $(RENDER_FLAGS) $(SAMPLES)
+
+build: gomod
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+setup: ffmpeg gomod
+
+# Debian's ffmpeg has libx264, AAC and libvorbis (SPEC §6).
+ffmpeg:
+	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; }
+
+npm:
+	@command -v npm >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+
+gomod:
+	@command -v $(GO) >/dev/null || { echo "podium needs Go >= 1.25 (https://go.dev/doc/install); it is not on PATH" >&2; exit 1; }
+	$(GO) mod download
+
+# ONNX Runtime 1.30.0 for --model: the one library file from the npm package,
+# checked against its sha256, into a cache outside git (SPEC §6).
+ort: npm
+	ORT_CACHE="$(ORT_CACHE)" bash scripts/fetch-ort.sh
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt would change: $$out" >&2; exit 1; }
+	$(GO) vet ./...
+
+test: setup ort vet
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) test -count=1 -timeout 60m ./...
+
+bench: setup ort
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+# Regenerate the committed test pieces and their beat times.
+samples:
+	$(GO) run ./cmd/samplegen -o $(SAMPLES)
+
+# Regenerate the tiny ONNX models the tests use.
+models:
+	$(GO) run ./cmd/mkmodels -o testdata/models
+
+# The contact sheet shown in the README.
+contact-sheet: setup
+	$(GO) run ./cmd/contactsheet -o docs/img/contact_sheet.png $(SAMPLES)
+
+clean:
+	rm -rf $(BIN)
+	find $(RESULTS) -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true
