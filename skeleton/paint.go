@@ -1,0 +1,394 @@
+package skeleton
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/fogleman/gg"
+
+	"github.com/podium-dev/podium/motion"
+)
+
+// Sizes as fractions of the side of the square the unit square maps to.
+// At 720 px an upper arm is ~19 px thick, a forearm ~14 px.
+const (
+	upperArmWidth = 0.026
+	forearmWidth  = 0.019
+	neckWidth     = 0.030
+	torsoLineW    = 0.007
+	jointRadius   = 0.0155
+	jointDotR     = 0.0055
+	wristRadius   = 0.0125
+	wristHalo     = 0.0055 // background-coloured gap around the wrist disc
+	wristRingR    = 0.024  // accent ring around the gap
+	wristRingW    = 0.0045
+	traceMaxW     = 0.014
+	traceMinW     = 0.002
+	traceMaxAlpha = 0.85
+	batonLength   = 0.10
+	batonWidth    = 0.005
+	headMinR      = 0.022 // head radius bounds, so a degenerate head stays visible
+	headMaxR      = 0.09
+	headDefaultR  = 0.048
+	clampLo       = -0.5 // coordinates are clamped to this range before mapping
+	clampHi       = 1.5
+)
+
+// Painter draws frames into its own buffer. It keeps its gg context, raster
+// and scratch space between frames, so drawing allocates little; it is not
+// safe for concurrent use: use one Painter per goroutine.
+type Painter struct {
+	style Style
+	pal   palette
+	img   *image.RGBA
+	bg    []uint8 // the prerendered background, copied in at each frame
+	dc    *gg.Context
+	side  float64 // side of the square the unit square maps to, in px
+	ox    float64 // its top-left corner
+	oy    float64
+	trace traceLayer
+	pts   [motion.Joints]point
+}
+
+// point is a keypoint mapped to pixels; ok is false where the data are not
+// finite.
+type point struct {
+	x, y float64
+	ok   bool
+}
+
+// NewPainter returns a painter for the style, with its background drawn.
+func NewPainter(s Style) *Painter {
+	if s.Width <= 0 {
+		s.Width = DefaultSize
+	}
+	if s.Height <= 0 {
+		s.Height = DefaultSize
+	}
+	side := math.Min(float64(s.Width), float64(s.Height))
+	img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+	p := &Painter{
+		style: s,
+		pal:   paletteFor(s.Theme),
+		img:   img,
+		dc:    gg.NewContextForRGBA(img),
+		side:  side,
+		ox:    (float64(s.Width) - side) / 2,
+		oy:    (float64(s.Height) - side) / 2,
+		trace: newTraceLayer(s.Width, s.Height),
+	}
+	p.bg = background(s.Width, s.Height, p.pal)
+	p.dc.SetLineCapRound()
+	p.dc.SetLineJoinRound()
+	return p
+}
+
+// Size returns the frame size the painter draws.
+func (p *Painter) Size() (width, height int) { return p.style.Width, p.style.Height }
+
+// background renders the theme's soft radial gradient once per painter. A
+// little ordered dither keeps the gentle gradient from banding.
+func background(w, h int, pal palette) []uint8 {
+	pix := make([]uint8, w*h*4)
+	cx, cy := float64(w)/2, float64(h)/2
+	rmax := math.Hypot(cx, cy)
+	c0, c1 := pal.bgCentre, pal.bgEdge
+	// 4×4 Bayer matrix, values 0..15.
+	bayer := [16]float64{0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy) / rmax
+			t := d * d * (3 - 2*d) // smoothstep: flat centre, soft edge
+			dith := (bayer[(y&3)*4+x&3]+0.5)/16 - 0.5
+			i := (y*w + x) * 4
+			pix[i+0] = lerp8(c0.R, c1.R, t, dith)
+			pix[i+1] = lerp8(c0.G, c1.G, t, dith)
+			pix[i+2] = lerp8(c0.B, c1.B, t, dith)
+			pix[i+3] = 0xff
+		}
+	}
+	return pix
+}
+
+func lerp8(a, b uint8, t, dither float64) uint8 {
+	v := float64(a) + (float64(b)-float64(a))*t + dither
+	return uint8(math.Max(0, math.Min(255, math.Round(v))))
+}
+
+// Draw draws frame f of m, with the fading traces of both wrists over the
+// frames before it, and returns the painter's buffer, valid until the next
+// Draw. f is clamped to the motion; an empty motion gives the bare
+// background. Non-finite keypoints are left out with their bones, and
+// coordinates far outside [0,1] are clamped, so bad data never panics.
+func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
+	copy(p.img.Pix, p.bg)
+	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
+		return p.img
+	}
+	f = max(0, min(f, m.Frames-1))
+	for j := range p.pts {
+		p.pts[j] = p.mapPoint(m.At(f, j))
+	}
+	pal, dc, s := &p.pal, p.dc, p.side
+
+	p.drawTorso()
+	if p.style.TraceSeconds >= 0 {
+		p.drawTraces(m, f)
+	}
+
+	// Neck: from the shoulders' midpoint towards the head, drawn first so
+	// the head and shoulder bar cover its ends.
+	hx, hy, hr, headOK := p.head()
+	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
+	if headOK && ls.ok && rs.ok {
+		p.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
+	}
+	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s, pal.limb)
+	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s, pal.limb)
+	p.bone(motion.RightShoulder, motion.RightElbow, upperArmWidth*s, pal.limb)
+	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s, pal.limb)
+	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
+	if headOK {
+		dc.SetColor(pal.limb)
+		dc.DrawEllipse(hx, hy, hr*0.92, hr)
+		dc.Fill()
+		p.face(hx, hy, hr)
+	}
+	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
+		p.joint(j, jointRadius*s, pal.limb)
+	}
+	for _, j := range [...]int{motion.LeftHip, motion.RightHip} {
+		p.joint(j, jointRadius*0.8*s, pal.torsoLine)
+	}
+	if !p.style.NoBaton {
+		p.baton()
+	}
+	p.wrist(motion.LeftWrist, pal.left)
+	p.wrist(motion.RightWrist, pal.right)
+	return p.img
+}
+
+// mapPoint maps a motion coordinate to pixels: the unit square fills the
+// centred min(W,H) square.
+func (p *Painter) mapPoint(q motion.Point) point {
+	x, y := float64(q.X), float64(q.Y)
+	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+		return point{}
+	}
+	x = math.Max(clampLo, math.Min(clampHi, x))
+	y = math.Max(clampLo, math.Min(clampHi, y))
+	return point{x: p.ox + x*p.side, y: p.oy + y*p.side, ok: true}
+}
+
+func (p *Painter) line(x0, y0, x1, y1, width float64, c color.Color) {
+	p.dc.SetColor(c)
+	p.dc.SetLineWidth(width)
+	p.dc.DrawLine(x0, y0, x1, y1)
+	p.dc.Stroke()
+}
+
+func (p *Painter) bone(a, b int, width float64, c color.Color) {
+	pa, pb := p.pts[a], p.pts[b]
+	if pa.ok && pb.ok {
+		p.line(pa.x, pa.y, pb.x, pb.y, width, c)
+	}
+}
+
+// drawTorso fills the shoulders–hips quad translucently and outlines its
+// sides and hip line, so the body reads as a volume without competing with
+// the arms, which carry the conducting.
+func (p *Painter) drawTorso() {
+	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
+	lh, rh := p.pts[motion.LeftHip], p.pts[motion.RightHip]
+	dc := p.dc
+	if ls.ok && rs.ok && lh.ok && rh.ok {
+		dc.SetColor(p.pal.torso)
+		dc.MoveTo(ls.x, ls.y)
+		dc.LineTo(rs.x, rs.y)
+		dc.LineTo(rh.x, rh.y)
+		dc.LineTo(lh.x, lh.y)
+		dc.ClosePath()
+		dc.Fill()
+	}
+	// One path for the three lines, so the translucent strokes do not
+	// darken where they meet.
+	dc.SetColor(p.pal.torsoLine)
+	dc.SetLineWidth(torsoLineW * p.side)
+	started := false
+	for _, j := range [...]int{motion.RightShoulder, motion.RightHip, motion.LeftHip, motion.LeftShoulder} {
+		q := p.pts[j]
+		if !q.ok {
+			started = false
+			continue
+		}
+		if started {
+			dc.LineTo(q.x, q.y)
+		} else {
+			dc.MoveTo(q.x, q.y)
+			started = true
+		}
+	}
+	dc.Stroke()
+}
+
+// head returns the head's centre and radius: centred between the ears and
+// eyes (the ears sit at the back of the skull, the eyes at the front), sized
+// from the ear distance, which is the skull's width.
+func (p *Painter) head() (x, y, r float64, ok bool) {
+	var sx, sy float64
+	n := 0
+	for _, j := range [...]int{motion.LeftEye, motion.RightEye, motion.LeftEar, motion.RightEar} {
+		if q := p.pts[j]; q.ok {
+			sx += q.x
+			sy += q.y
+			n++
+		}
+	}
+	nose := p.pts[motion.Nose]
+	if n == 0 {
+		if !nose.ok {
+			return 0, 0, 0, false
+		}
+		return nose.x, nose.y, headDefaultR * p.side, true
+	}
+	x, y = sx/float64(n), sy/float64(n)
+	le, re := p.pts[motion.LeftEar], p.pts[motion.RightEar]
+	r = headDefaultR * p.side
+	if le.ok && re.ok {
+		r = 0.62 * math.Hypot(le.x-re.x, le.y-re.y)
+	}
+	r = math.Max(headMinR*p.side, math.Min(headMaxR*p.side, r))
+	// The eyes and ears lie above the head's centre: move it down a little,
+	// towards the nose, so the chin covers the nose.
+	y += 0.18 * r
+	return x, y, r, true
+}
+
+// face draws the facial keypoints' bones faintly inside the head so its
+// turn and tilt stay readable.
+func (p *Painter) face(hx, hy, hr float64) {
+	c := p.pal.jointDot
+	c.A = 0x90
+	dc := p.dc
+	dc.SetColor(c)
+	dc.SetLineWidth(0.004 * p.side)
+	for _, b := range bones[:4] {
+		pa, pb := p.pts[b.A], p.pts[b.B]
+		if !pa.ok || !pb.ok {
+			continue
+		}
+		// Only inside the head: a wild keypoint should not draw across the frame.
+		if math.Hypot(pa.x-hx, pa.y-hy) > hr || math.Hypot(pb.x-hx, pb.y-hy) > hr {
+			continue
+		}
+		dc.MoveTo(pa.x, pa.y)
+		dc.LineTo(pb.x, pb.y)
+	}
+	dc.Stroke()
+	for _, j := range [...]int{motion.LeftEye, motion.RightEye} {
+		if q := p.pts[j]; q.ok && math.Hypot(q.x-hx, q.y-hy) < hr {
+			dc.DrawCircle(q.x, q.y, 0.005*p.side)
+		}
+	}
+	dc.Fill()
+}
+
+// joint draws a disc with a small pin in the middle, like an articulated
+// figure's hinge.
+func (p *Painter) joint(j int, r float64, c color.Color) {
+	q := p.pts[j]
+	if !q.ok {
+		return
+	}
+	p.dc.SetColor(c)
+	p.dc.DrawCircle(q.x, q.y, r)
+	p.dc.Fill()
+	p.dc.SetColor(p.pal.jointDot)
+	p.dc.DrawCircle(q.x, q.y, jointDotR*p.side)
+	p.dc.Fill()
+}
+
+// wrist emphasises a hand: an accent disc, a background-coloured gap and a
+// thin accent ring, readable over the body and over its own trace.
+func (p *Painter) wrist(j int, c color.NRGBA) {
+	q := p.pts[j]
+	if !q.ok {
+		return
+	}
+	s, dc := p.side, p.dc
+	dc.SetColor(p.pal.bgCentre)
+	dc.DrawCircle(q.x, q.y, (wristRadius+wristHalo)*s)
+	dc.Fill()
+	dc.SetColor(c)
+	dc.DrawCircle(q.x, q.y, wristRadius*s)
+	dc.Fill()
+	dc.SetLineWidth(wristRingW * s)
+	dc.DrawCircle(q.x, q.y, wristRingR*s)
+	dc.Stroke()
+}
+
+// baton draws a short, tapering baton from the right hand, continuing the
+// forearm: a hint of the conducting hand, not a tracked object.
+func (p *Painter) baton() {
+	e, w := p.pts[motion.RightElbow], p.pts[motion.RightWrist]
+	if !e.ok || !w.ok {
+		return
+	}
+	dx, dy := w.x-e.x, w.y-e.y
+	d := math.Hypot(dx, dy)
+	if d < 1e-6 {
+		return
+	}
+	s := p.side
+	ux, uy := dx/d, dy/d
+	tipX, tipY := w.x+ux*batonLength*s, w.y+uy*batonLength*s
+	// A thin wedge: full width at the hand, a point at the tip.
+	nx, ny := -uy*batonWidth*s/2, ux*batonWidth*s/2
+	dc := p.dc
+	dc.SetColor(p.pal.baton)
+	dc.MoveTo(w.x+nx, w.y+ny)
+	dc.LineTo(tipX, tipY)
+	dc.LineTo(w.x-nx, w.y-ny)
+	dc.ClosePath()
+	dc.Fill()
+}
+
+// drawTraces draws the fading trace of each wrist over the last
+// TraceSeconds (default 1 s) of frames before f.
+func (p *Painter) drawTraces(m motion.Motion, f int) {
+	secs := p.style.TraceSeconds
+	if secs == 0 {
+		secs = 1
+	}
+	rate := m.Rate
+	if rate <= 0 {
+		rate = motion.Rate
+	}
+	n := int(math.Round(secs * rate))
+	if n < 1 {
+		return
+	}
+	for _, t := range [...]struct {
+		j int
+		c color.NRGBA
+	}{{motion.LeftWrist, p.pal.left}, {motion.RightWrist, p.pal.right}} {
+		p.trace.begin()
+		prev := p.pts[t.j]
+		for age := 1; age <= n && f-age >= 0; age++ {
+			q := p.mapPoint(m.At(f-age, t.j))
+			if !q.ok || !prev.ok {
+				prev = q
+				continue
+			}
+			// Newest segments are widest and most opaque; the fade is
+			// steeper than linear so the last half-second dominates.
+			fresh := 1 - (float64(age)-0.5)/float64(n)
+			alpha := traceMaxAlpha * fresh * fresh
+			width := (traceMinW + (traceMaxW-traceMinW)*fresh) * p.side
+			p.trace.segment(prev.x, prev.y, q.x, q.y, width, alpha)
+			prev = q
+		}
+		p.trace.composite(p.img, t.c)
+	}
+}

@@ -1,0 +1,32 @@
+package skeleton
+
+import (
+	"testing"
+)
+
+// BenchmarkDraw720 draws 720×720 frames of a moving conductor with both
+// wrist traces (one second at 30 fps), the render pipeline's common case.
+// The budget is 2 ms per frame on one core.
+func BenchmarkDraw720(b *testing.B) {
+	for _, th := range Themes() {
+		b.Run(string(th), func(b *testing.B) {
+			m := conductingMotion(240, 30)
+			p := NewPainter(Style{Width: 720, Height: 720, Theme: th})
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				p.Draw(m, 30+i%(m.Frames-30))
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+		})
+	}
+}
+
+// BenchmarkSmooth smooths a minute of 30 fps motion.
+func BenchmarkSmooth(b *testing.B) {
+	m := conductingMotion(1800, 30)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Smooth(m)
+	}
+}
