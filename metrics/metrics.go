@@ -1,0 +1,247 @@
+// Package metrics computes the ConductorMotion100 competition's metrics (SPEC
+// §5) exactly as its code does, in float64: the rhythm density error (RDE),
+// the strength contour error (SCE) and the standard deviation proportion (SDP).
+// A motion of T frames at 30 fps is viewed as 26 channels (13 keypoints × x, y).
+package metrics
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/podium-dev/podium/motion"
+)
+
+// The competition's constants (SPEC §5).
+const (
+	Rate       = 30 // frames per second the metrics assume (Welch's fs)
+	Channels   = motion.Joints * 2
+	RDELow     = 6  // first PSD bin of RDE (0.70 Hz)
+	RDEHigh    = 26 // one past the last PSD bin of RDE (2.93 Hz)
+	PoolWindow = 60 // strength-contour average-pool window, frames
+	PoolStride = 30 // strength-contour average-pool stride, frames
+	// MinFrames is the shortest motion all three metrics are defined for:
+	// one pooling window (the PSD needs only 2·RDEHigh−2 = 50).
+	MinFrames = PoolWindow
+	// errorScale is the factor inside ln(scale·mse + 1) of RDE and SCE.
+	errorScale = 1e7
+)
+
+// channels returns the motion as 26 float64 series, checking that it is
+// finite and long enough.
+func channels(m motion.Motion) ([Channels][]float64, error) {
+	var ch [Channels][]float64
+	if len(m.Data) != m.Frames*Channels {
+		return ch, fmt.Errorf("metrics: %d values for %d frames", len(m.Data), m.Frames)
+	}
+	if m.Frames < MinFrames {
+		return ch, fmt.Errorf("metrics: %d frames is shorter than the %d the metrics need", m.Frames, MinFrames)
+	}
+	buf := make([]float64, Channels*m.Frames)
+	for c := range ch {
+		ch[c] = buf[c*m.Frames : (c+1)*m.Frames]
+	}
+	for t := 0; t < m.Frames; t++ {
+		for c, v := range m.Data[t*Channels : (t+1)*Channels] {
+			f := float64(v)
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return ch, fmt.Errorf("metrics: frame %d keypoint %d is not finite", t, c/2)
+			}
+			ch[c][t] = f
+		}
+	}
+	return ch, nil
+}
+
+// psd is P of SPEC §5: the channels' Welch PSDs summed and divided by 26.
+func psd(w *welcher, ch *[Channels][]float64) []float64 {
+	out := make([]float64, w.bins())
+	for c := 0; c < Channels; c += 2 {
+		w.add2(out, ch[c], ch[c+1], 1.0/Channels)
+	}
+	return out
+}
+
+// contour is the strength contour: v_t = |mean over channels of m[t−1]−m[t]|
+// with v_0 = 0, average-pooled over PoolWindow frames every PoolStride frames
+// without padding (torch AvgPool1d(60, 30)).
+func contour(ch *[Channels][]float64) []float64 {
+	frames := len(ch[0])
+	v := make([]float64, frames)
+	for t := 1; t < frames; t++ {
+		s := 0.0
+		for _, x := range ch {
+			s += x[t-1] - x[t]
+		}
+		v[t] = math.Abs(s / Channels)
+	}
+	out := make([]float64, (frames-PoolWindow)/PoolStride+1)
+	for k := range out {
+		s := 0.0
+		for _, x := range v[k*PoolStride : k*PoolStride+PoolWindow] {
+			s += x
+		}
+		out[k] = s / PoolWindow
+	}
+	return out
+}
+
+// sd is the mean over the channels of their unbiased (ddof 1) standard
+// deviation over time.
+func sd(ch *[Channels][]float64) float64 {
+	total := 0.0
+	for _, x := range ch {
+		mean := 0.0
+		for _, v := range x {
+			mean += v
+		}
+		mean /= float64(len(x))
+		ss := 0.0
+		for _, v := range x {
+			ss += (v - mean) * (v - mean)
+		}
+		total += math.Sqrt(ss / float64(len(x)-1))
+	}
+	return total / Channels
+}
+
+// logError is ln(1e7·mean((a−b)²) + 1) over the given ranges.
+func logError(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		d := a[i] - b[i]
+		s += d * d
+	}
+	return math.Log(errorScale*s/float64(len(a)) + 1)
+}
+
+// PSD returns P of SPEC §5 for a motion: the Welch PSDs (fs = 30) of its 26
+// channels summed and divided by 26. Bin k is at k·30/n Hz, n = min(256, T).
+func PSD(m motion.Motion) ([]float64, error) {
+	ch, err := channels(m)
+	if err != nil {
+		return nil, err
+	}
+	return psd(newWelcher(m.Frames, Rate), &ch), nil
+}
+
+// Contour returns a motion's strength contour (SPEC §5): the absolute mean
+// velocity of its 26 channels, average-pooled over 2 s every 1 s; a 60 s
+// motion gives 59 values.
+func Contour(m motion.Motion) ([]float64, error) {
+	ch, err := channels(m)
+	if err != nil {
+		return nil, err
+	}
+	return contour(&ch), nil
+}
+
+// SD returns the motion's mean over the 26 channels of the unbiased standard
+// deviation over time, the numerator or denominator of SDP.
+func SD(m motion.Motion) (float64, error) {
+	ch, err := channels(m)
+	if err != nil {
+		return 0, err
+	}
+	return sd(&ch), nil
+}
+
+// RDE returns the rhythm density error ln(1e7·mean_{k=6..25}(P_real[k] −
+// P_gen[k])² + 1).
+func RDE(ref, gen motion.Motion) (float64, error) {
+	p, err := Compare(ref, gen)
+	return p.RDE, err
+}
+
+// SCE returns the strength contour error ln(1e7·mean((contour_gen −
+// contour_real)²) + 1).
+func SCE(ref, gen motion.Motion) (float64, error) {
+	p, err := Compare(ref, gen)
+	return p.SCE, err
+}
+
+// Pair holds the metrics of one generated motion against the real one.
+type Pair struct {
+	RDE    float64 // rhythm density error
+	SCE    float64 // strength contour error
+	SDReal float64 // SD of the real motion
+	SDGen  float64 // SD of the generated motion
+}
+
+// SDP is the pair's own SD proportion SD_gen / SD_real (a ratio, not a
+// percentage); NaN when the real motion does not move.
+func (p Pair) SDP() float64 {
+	if p.SDReal == 0 {
+		return math.NaN()
+	}
+	return p.SDGen / p.SDReal
+}
+
+// Compare computes every metric of a generated motion against the real one;
+// both must have the same number of frames (at least MinFrames), all finite.
+func Compare(ref, gen motion.Motion) (Pair, error) {
+	if ref.Frames != gen.Frames {
+		return Pair{}, fmt.Errorf("metrics: real motion has %d frames, generated %d", ref.Frames, gen.Frames)
+	}
+	cr, err := channels(ref)
+	if err != nil {
+		return Pair{}, fmt.Errorf("real motion: %w", err)
+	}
+	cg, err := channels(gen)
+	if err != nil {
+		return Pair{}, fmt.Errorf("generated motion: %w", err)
+	}
+	w := newWelcher(ref.Frames, Rate)
+	pr, pg := psd(w, &cr), psd(w, &cg)
+	return Pair{
+		RDE:    logError(pr[RDELow:RDEHigh], pg[RDELow:RDEHigh]),
+		SCE:    logError(contour(&cg), contour(&cr)),
+		SDReal: sd(&cr),
+		SDGen:  sd(&cg),
+	}, nil
+}
+
+// Summary accumulates pairs into the data-set figures the competition
+// publishes: RDE and SCE are means of the per-sample values, SDP is the ratio
+// of the mean SDs (not the mean of the ratios).
+type Summary struct {
+	N                   int
+	sumRDE, sumSCE      float64
+	sumSDReal, sumSDGen float64
+}
+
+// Add counts one pair.
+func (s *Summary) Add(p Pair) {
+	s.N++
+	s.sumRDE += p.RDE
+	s.sumSCE += p.SCE
+	s.sumSDReal += p.SDReal
+	s.sumSDGen += p.SDGen
+}
+
+// RDE is the mean RDE; NaN before any pair.
+func (s Summary) RDE() float64 { return s.mean(s.sumRDE) }
+
+// SCE is the mean SCE; NaN before any pair.
+func (s Summary) SCE() float64 { return s.mean(s.sumSCE) }
+
+// SDReal is the mean SD of the real motions.
+func (s Summary) SDReal() float64 { return s.mean(s.sumSDReal) }
+
+// SDGen is the mean SD of the generated motions.
+func (s Summary) SDGen() float64 { return s.mean(s.sumSDGen) }
+
+// SDP is mean(SD_gen)/mean(SD_real), a ratio (×100 for the published %);
+// NaN before any pair or when no real motion moves.
+func (s Summary) SDP() float64 {
+	if s.N == 0 || s.sumSDReal == 0 {
+		return math.NaN()
+	}
+	return s.sumSDGen / s.sumSDReal
+}
+
+func (s Summary) mean(sum float64) float64 {
+	if s.N == 0 {
+		return math.NaN()
+	}
+	return sum / float64(s.N)
+}
