@@ -1,0 +1,109 @@
+// Package datasettest writes small data sets in the ConductorMotion100 layout
+// for tests, with values that say where they came from so that slicing can
+// be checked.
+package datasettest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/motion"
+)
+
+// MelValue is the value Write stores at mel row r, band b of pair n: band 0
+// holds the row (r/2^16, exact in float32), band 1 the pair, the rest a
+// smooth pattern in [0,1].
+func MelValue(n, r, b int) float32 {
+	switch b {
+	case 0:
+		return float32(r) / 65536
+	case 1:
+		return float32(n) / 1024
+	}
+	return float32(0.5 + 0.4*math.Sin(float64(r)/37+float64(b)/5+float64(n)))
+}
+
+// FrameMarker is the right hip's y that Write stores in motion frame f
+// (f/2^12, exact in float32), so a test can tell which frame it holds.
+func FrameMarker(f int) float32 { return float32(f) / 4096 }
+
+// Motion is the motion Write stores for pair n over the given frames: a
+// conductor-like sway of every keypoint (wrists most, at about 2 Hz) around
+// the typical pose, the right hip's y replaced by FrameMarker.
+func Motion(n, frames int) motion.Motion {
+	m := motion.New(frames, motion.Rate)
+	for f := 0; f < frames; f++ {
+		t := float64(f) / motion.Rate
+		for j := 0; j < motion.Joints; j++ {
+			amp := 0.01
+			if j == motion.LeftWrist || j == motion.RightWrist {
+				amp = 0.05
+			}
+			ph := float64(j) + float64(n)
+			x := 0.3 + 0.03*float64(j) + amp*math.Sin(2*math.Pi*(1.9+0.1*float64(n%3))*t+ph)
+			y := 0.4 + 0.02*float64(j) + amp*math.Cos(2*math.Pi*2.1*t+ph)
+			m.Set(f, j, motion.Point{X: float32(x), Y: float32(y)})
+		}
+		p := m.At(f, motion.RightHip)
+		m.Set(f, motion.RightHip, motion.Point{X: p.X, Y: FrameMarker(f)})
+	}
+	return m
+}
+
+// Write creates root/split/<n>/{mel.npy,motion.npy} for each n in pairs, each
+// the given number of seconds long (60 in the real data set).
+func Write(t testing.TB, root, split string, pairs []int, seconds int) {
+	t.Helper()
+	for _, n := range pairs {
+		dir := filepath.Join(root, split, strconv.Itoa(n))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rows := seconds * audio.MelRate
+		mel := make([]float32, rows*audio.MelBands)
+		for r := 0; r < rows; r++ {
+			for b := 0; b < audio.MelBands; b++ {
+				mel[r*audio.MelBands+b] = MelValue(n, r, b)
+			}
+		}
+		WriteNPY(t, filepath.Join(dir, "mel.npy"), []int{rows, audio.MelBands}, mel)
+		WriteMotion(t, filepath.Join(dir, "motion.npy"), Motion(n, seconds*motion.Rate))
+	}
+}
+
+// WriteMotion writes m as a float32 [T,13,2] .npy file.
+func WriteMotion(t testing.TB, path string, m motion.Motion) {
+	t.Helper()
+	WriteNPY(t, path, []int{m.Frames, motion.Joints, 2}, m.Data)
+}
+
+// WriteNPY writes a float32 array of the given shape as a version 1.0 .npy
+// file. It writes the bytes itself because npyio's reflective writer takes
+// seconds for a 60 s mel.
+func WriteNPY(t testing.TB, path string, shape []int, data []float32) {
+	t.Helper()
+	dims := ""
+	for _, d := range shape {
+		dims += strconv.Itoa(d) + ", "
+	}
+	if len(shape) > 1 {
+		dims = dims[:len(dims)-2]
+	}
+	h := "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }"
+	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
+	var b bytes.Buffer
+	b.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
+	b.WriteString(h)
+	binary.Write(&b, binary.LittleEndian, data)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
