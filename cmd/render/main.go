@@ -1,0 +1,118 @@
+// Command render turns songs into conducting videos: for every audio file of
+// the folders and files it is given, an mp4 of a conductor moving to the
+// music, with the music on the soundtrack.
+//
+//	render [flags] [DIR|FILE...]
+//
+// Exit status: 0 when every song is done or skipped, 1 when any failed (or
+// the output folder is locked by another run of the same shard), 2 for bad
+// usage, 130 or 143 when interrupted by SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/podium-dev/podium/render"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+// interrupted is the cause the context is canceled with: which signal came.
+type interrupted struct{ sig syscall.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+func run(args []string) int {
+	opt := render.Defaults()
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.Usage = func() {
+		out := fs.Output()
+		fmt.Fprint(out, `Usage: render [flags] [DIR|FILE...]
+
+Renders a conducting video (mp4: H.264 + AAC) for every song in the folders and
+files given (default ./test_samples) into the output folder, mirroring
+sub-folders. Songs whose mp4 is newer than the source are skipped. Each run
+writes report.json in the output folder. Exit status: 0 all done or skipped,
+1 some failed, 2 bad usage, 130/143 interrupted.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&opt.OutDir, "o", opt.OutDir, "output `folder` (created if missing)")
+	fs.BoolVar(&opt.Recursive, "recursive", false, "also render the songs in sub-folders, mirrored under the output folder")
+	fs.StringVar(&opt.Model, "model", "", "ONNX conducting `model` (.onnx); without it the built-in conductor conducts")
+	fs.StringVar(&opt.Engine, "engine", opt.Engine, "built-in `engine` when no --model is given: builtin (listens to the music) or plain (a still pose)")
+	fs.StringVar(&opt.Device, "device", opt.Device, "where an ONNX model runs: auto, cpu or cuda")
+	fs.StringVar(&opt.ORTLib, "ort-lib", os.Getenv("ONNXRUNTIME_SHARED_LIBRARY_PATH"), "libonnxruntime.so `path` for --model (default $ONNXRUNTIME_SHARED_LIBRARY_PATH, else the cached one)")
+	fs.IntVar(&opt.Threads, "threads", 0, "ONNX Runtime threads (0: all cores)")
+	fs.Int64Var(&opt.Seed, "seed", 0, "seed of the model's noise and the conductor's variation; the same seed gives the same video")
+	fs.Var(&opt.Size, "size", "frame size `WxH`, both even")
+	fs.IntVar(&opt.FPS, "fps", opt.FPS, "frames per second: 30, or 60 (motion interpolated between the model's 30 fps)")
+	fs.StringVar(&opt.Theme, "theme", opt.Theme, "colour scheme: light or dark")
+	fs.StringVar(&opt.Preset, "preset", opt.Preset, "libx264 preset: ultrafast … veryslow (slower: smaller file, longer encode)")
+	fs.IntVar(&opt.CRF, "crf", opt.CRF, "libx264 quality, 0–51 (lower: better and larger)")
+	fs.IntVar(&opt.Jobs, "jobs", opt.Jobs, "songs rendered at once (each song already draws its frames on all cores)")
+	fs.BoolVar(&opt.Force, "force", false, "render again even where an up-to-date mp4 exists")
+	fs.BoolVar(&opt.NoSmooth, "no-smooth", false, "draw the raw motion, without Savitzky–Golay smoothing")
+	fs.BoolVar(&opt.Keypoints, "keypoints", false, "also write <name>.npy (float32 [T,13,2], 30 fps, as drawn) and <name>.json")
+	fs.Var(&opt.Shard, "shard", "render only shard `I/N` of the inputs (by a hash of each relative path), for N workers sharing one output folder")
+	fs.DurationVar(&opt.MaxLength, "max-duration", 0, "fail songs longer than this `duration` (e.g. 90m; 0: no limit)")
+	fs.StringVar(&opt.FFmpeg, "ffmpeg", opt.FFmpeg, "ffmpeg `executable`")
+	fs.StringVar(&opt.FFprobe, "ffprobe", opt.FFprobe, "ffprobe `executable`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		opt.Inputs = fs.Args()
+	}
+	opt.Log = os.Stderr
+	opt.Summary = os.Stdout
+	if isTerminal(os.Stderr) {
+		opt.Progress = os.Stderr
+	}
+
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			cancel(interrupted{s})
+		}
+	}()
+
+	rep, err := render.Run(ctx, opt)
+	var sig interrupted
+	switch {
+	case errors.As(err, &sig):
+		fmt.Fprintf(os.Stderr, "render: %v: stopped; the report is in %s\n", sig, opt.OutDir)
+		return 128 + int(sig.sig)
+	case errors.Is(err, render.ErrUsage):
+		fmt.Fprintf(os.Stderr, "render: %v\n", err)
+		fmt.Fprintln(os.Stderr, "Run 'render -h' for the flags.")
+		return 2
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "render: %v\n", err)
+		return 1
+	case !rep.OK():
+		return 1
+	}
+	return 0
+}
+
+// isTerminal reports whether f is a terminal (a character device), where
+// progress bars are wanted; in cron logs and pipes they are not.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

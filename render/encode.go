@@ -1,0 +1,242 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
+
+	"github.com/podium-dev/podium/motion"
+	"github.com/podium-dev/podium/skeleton"
+)
+
+// encoder is one ffmpeg run: raw yuv420p frames on its standard input, the
+// soundtrack from the source file, one mp4 out.
+type encoder struct {
+	FFmpeg        string
+	Width, Height int
+	FPS           int
+	Preset        string
+	CRF           int
+	Audio         string // the file whose first audio stream is the soundtrack; "" for a silent video
+	Out           string // the file to write (a temporary name; the format is given, not guessed from it)
+}
+
+// args builds ffmpeg's command line with ffmpeg-go. The soundtrack is the
+// whole first audio stream: the frame count already follows the audio length
+// (video ≤ audio by less than one frame plus a mel hop), and -shortest is
+// avoided because ffmpeg may then stop reading the frame pipe early (SPEC §6).
+// The "file:" prefix keeps names with a colon from reading as protocols.
+func (e encoder) args() []string {
+	video := ffmpeg.Input("pipe:0", ffmpeg.KwArgs{
+		"f":          "rawvideo",
+		"pix_fmt":    "yuv420p",
+		"video_size": fmt.Sprintf("%dx%d", e.Width, e.Height),
+		"framerate":  strconv.Itoa(e.FPS),
+	})
+	streams := []*ffmpeg.Stream{video.Get("v:0")}
+	out := ffmpeg.KwArgs{
+		"format":  "mp4",
+		"c:v":     "libx264",
+		"preset":  e.Preset,
+		"crf":     strconv.Itoa(e.CRF),
+		"pix_fmt": "yuv420p",
+		// The frames were converted with BT.601 limited-range coefficients
+		// (rgbaToYUV420): say so, so that players do not guess.
+		"color_range":     "tv",
+		"colorspace":      "smpte170m",
+		"color_primaries": "smpte170m",
+		"color_trc":       "smpte170m",
+		"movflags":        "+faststart",
+	}
+	if e.Audio != "" {
+		src := ffmpeg.Input(fileURL(e.Audio))
+		streams = append(streams, src.Get("a:0"))
+		out["c:a"] = "aac"
+		out["b:a"] = "192k"
+	}
+	return ffmpeg.Output(streams, fileURL(e.Out), out).
+		GlobalArgs("-hide_banner", "-nostdin", "-loglevel", "error", "-y").
+		GetArgs()
+}
+
+// ffmpegArgs turns keyword arguments into command-line ones the way ffmpeg-go
+// does for its own commands (sorted; an empty value gives a bare flag).
+func ffmpegArgs(kw map[string]any) []string {
+	return ffmpeg.ConvertKwargsToCmdLineArgs(ffmpeg.KwArgs(kw))
+}
+
+// fileURL makes p an absolute "file:" URL for ffmpeg.
+func fileURL(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return "file:" + p
+}
+
+// frameDrawer fills dst (yuvSize bytes) with frame f in yuv420p. Each drawing
+// goroutine has its own.
+type frameDrawer interface {
+	drawFrame(f int, dst []byte)
+}
+
+// skeletonDrawer draws the conductor with its own Painter and converts the
+// frame to yuv420p in the same goroutine.
+type skeletonDrawer struct {
+	p *skeleton.Painter
+	m motion.Motion
+}
+
+func (d skeletonDrawer) drawFrame(f int, dst []byte) { rgbaToYUV420(d.p.Draw(d.m, f), dst) }
+
+// buffersPerWorker bounds the frames in flight: each drawing goroutine owns
+// this many frame buffers, reused for the whole song.
+const buffersPerWorker = 3
+
+// run streams exactly frames frames into ffmpeg and waits for it. Frame f is
+// drawn by goroutine f mod workers into one of that goroutine's buffers, and
+// the writer takes the goroutines' outputs round-robin, so frames reach
+// ffmpeg in order with no reordering map and a fixed number of buffers.
+// written is called after each frame reaches ffmpeg (for the progress bar).
+// When ctx ends, ffmpeg is killed and ctx's error returned.
+func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() frameDrawer, written func()) error {
+	if frames <= 0 {
+		return errors.New("no video frames to encode")
+	}
+	workers = max(1, min(workers, frames))
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	stderr := &tailBuffer{max: 8 << 10}
+	cmd := exec.CommandContext(runCtx, e.FFmpeg, e.args()...)
+	cmd.Stderr = stderr
+	cmd.WaitDelay = 10 * time.Second // do not hang on a stuck pipe once ffmpeg is killed
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("ffmpeg: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start ffmpeg (%s): %w", e.FFmpeg, err)
+	}
+
+	size := yuvSize(e.Width, e.Height)
+	ready := make([]chan []byte, workers) // drawn frames, in the goroutine's frame order
+	free := make([]chan []byte, workers)  // the goroutine's buffers, back from the writer
+	for w := range workers {
+		ready[w] = make(chan []byte, buffersPerWorker)
+		free[w] = make(chan []byte, buffersPerWorker)
+		for range buffersPerWorker {
+			free[w] <- make([]byte, size)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := newDrawer()
+			for f := w; f < frames; f += workers {
+				var buf []byte
+				select {
+				case buf = <-free[w]:
+				case <-runCtx.Done():
+					return
+				}
+				d.drawFrame(f, buf)
+				select {
+				case ready[w] <- buf:
+				case <-runCtx.Done():
+					return
+				}
+			}
+		}()
+	}
+
+	var writeErr error
+	for f := 0; f < frames && writeErr == nil; f++ {
+		w := f % workers
+		select {
+		case buf := <-ready[w]:
+			if _, err := stdin.Write(buf); err != nil {
+				writeErr = err
+			}
+			free[w] <- buf
+			if written != nil {
+				written()
+			}
+		case <-runCtx.Done():
+			writeErr = runCtx.Err()
+		}
+	}
+	// End of stream: ffmpeg finishes the file. After a failed write ffmpeg is
+	// already on its way out; waiting for it, rather than killing it, keeps
+	// its own exit status and message for the report.
+	stdin.Close()
+	waitErr := cmd.Wait()
+	cancel() // release the drawing goroutines
+	wg.Wait()
+
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	case waitErr != nil:
+		return fmt.Errorf("ffmpeg failed (%v): %s", describeExit(waitErr), stderr.summary())
+	case writeErr != nil:
+		return fmt.Errorf("write frames to ffmpeg: %w", writeErr)
+	}
+	return nil
+}
+
+// describeExit words an ffmpeg exit: a status, or the signal that killed it.
+func describeExit(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && !ee.Exited() {
+		return "killed: " + ee.String()
+	}
+	return err.Error()
+}
+
+// tailBuffer keeps the last max bytes written to it: ffmpeg's error output,
+// bounded however chatty it gets.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// summary returns the last few lines on one line ("no error output" if none).
+func (t *tailBuffer) summary() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var lines []string
+	for _, l := range bytes.Split(t.buf, []byte("\n")) {
+		if s := strings.TrimSpace(string(l)); s != "" {
+			lines = append(lines, s)
+		}
+	}
+	if len(lines) == 0 {
+		return "no error output"
+	}
+	if len(lines) > 3 {
+		lines = lines[len(lines)-3:]
+	}
+	return strings.Join(lines, "; ")
+}

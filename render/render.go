@@ -1,0 +1,503 @@
+package render
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/motion"
+	"github.com/podium-dev/podium/skeleton"
+)
+
+// Run renders the batch the options describe and returns its report, which
+// is also written to report.json (report.shard-I-of-N.json for a shard) in
+// the output folder.
+//
+// Songs that fail do not make an error: they are failed entries of the report
+// (see Report.OK), and the batch goes on. The error is for the run as a whole:
+// bad options (wrapping ErrUsage), the folder and shard locked by another run
+// (*LockedError), an output folder that cannot be created or written, an
+// engine that cannot be opened, or ctx ending, in which case the running
+// ffmpeg processes are killed, their temporary files removed and the report
+// written before Run returns context.Cause(ctx).
+func Run(ctx context.Context, opt Options) (Report, error) {
+	if err := opt.check(); err != nil {
+		return Report{}, err
+	}
+	host, _ := os.Hostname()
+	rep := Report{Started: time.Now().UTC(), Host: host, PID: os.Getpid(), Shard: opt.Shard.String()}
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return rep, fmt.Errorf("output folder %s: %w", opt.OutDir, unwrapPath(err))
+	}
+	lock, err := acquireLock(opt.OutDir, opt.Shard)
+	if err != nil {
+		return rep, err
+	}
+	defer lock.release()
+
+	ins, ignored := discover(opt.Inputs, opt.Recursive)
+	assignOutputs(ins, opt.OutDir)
+	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	if opt.Progress != nil {
+		b.board = newBoard(opt.Progress)
+	}
+	// Discovery errors (an unreadable folder, a missing argument) belong to
+	// no shard in particular: every shard reports them.
+	for _, in := range ins {
+		if in.Err == nil && !opt.Shard.Owns(in.Rel) {
+			continue
+		}
+		b.ins = append(b.ins, in)
+		rep.Entries = append(rep.Entries, Entry{Input: in.Path, Name: in.Rel, Status: Pending})
+	}
+	for _, ig := range ignored {
+		if opt.Shard.Owns(relTo(opt.Inputs, ig.Path)) {
+			rep.Ignored = append(rep.Ignored, ig)
+		}
+	}
+	if len(b.ins) == 0 {
+		b.logf("no audio files in %s", strings.Join(opt.Inputs, ", "))
+	}
+
+	err = b.run(ctx)
+	rep.Finished = time.Now().UTC()
+	for i := range rep.Entries {
+		if rep.Entries[i].Status == Pending {
+			rep.Entries[i].Status = Canceled
+			rep.Entries[i].Reason = "not started: the run was interrupted"
+			if err != nil && ctx.Err() == nil {
+				rep.Entries[i].Status = Failed
+				rep.Entries[i].Reason = "not rendered: " + err.Error()
+			}
+		}
+	}
+	rep.Interrupted = ctx.Err() != nil
+	rep.count()
+	if werr := rep.writeFile(b.reportPath); werr != nil {
+		b.logf("%v", werr)
+	}
+	if b.board != nil {
+		b.board.finish()
+	}
+	if opt.Summary != nil {
+		rep.WriteSummary(opt.Summary)
+	}
+	if ctx.Err() != nil {
+		return rep, context.Cause(ctx)
+	}
+	return rep, err
+}
+
+// relTo is p relative to the argument folder it lies in (for shard hashing).
+func relTo(args []string, p string) string {
+	for _, a := range args {
+		if r, err := filepath.Rel(a, p); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+	}
+	return filepath.Base(p)
+}
+
+// batch is the state of one Run.
+type batch struct {
+	opt        Options
+	ins        []input // this shard's inputs, parallel to rep.Entries
+	reportPath string
+	board      *board // nil without progress bars
+	batchBar   *progressbar.ProgressBar
+
+	mu  sync.Mutex // guards rep and the report file
+	rep *Report
+
+	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
+	engine infer.Engine
+}
+
+// run renders the entries with opt.Jobs songs at once.
+func (b *batch) run(ctx context.Context) error {
+	var todo []int
+	for i, in := range b.ins {
+		e := &b.rep.Entries[i]
+		e.Output = in.Out + ".mp4"
+		switch {
+		case in.Err != nil:
+			b.finish(i, Entry{Status: Failed, Reason: in.Err.Error()})
+		case !b.opt.Force && b.upToDate(in):
+			b.finish(i, Entry{Status: Skipped, Reason: "up to date: the mp4 is newer than the source (--force renders it again)"})
+		default:
+			todo = append(todo, i)
+		}
+	}
+	b.saveReport()
+	if len(todo) == 0 {
+		return nil
+	}
+	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
+		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
+	if err != nil {
+		return fmt.Errorf("open engine: %w", err)
+	}
+	b.engine = eng
+	defer eng.Close()
+
+	if b.board != nil {
+		var slot int
+		b.batchBar, slot = b.board.bar(len(todo), "batch", "songs")
+		defer b.board.release(slot)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, b.opt.Jobs) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				b.finish(i, b.renderSong(ctx, b.ins[i]))
+				if b.batchBar != nil {
+					b.batchBar.Add(1)
+				}
+			}
+		}()
+	}
+feed:
+	for _, i := range todo {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return nil
+}
+
+// finish records entry i's outcome, says so if it failed, and saves the report.
+func (b *batch) finish(i int, res Entry) {
+	b.mu.Lock()
+	e := &b.rep.Entries[i]
+	res.Input, res.Name, res.Output = e.Input, e.Name, e.Output
+	if res.Status != Done {
+		res.Output = ""
+		if res.Status == Skipped {
+			res.Output = e.Output
+		}
+	}
+	*e = res
+	b.mu.Unlock()
+	if res.Status == Failed {
+		b.logf("failed: %s", describeFailure(res.Input, res.Reason))
+	}
+	b.saveReport()
+}
+
+// describeFailure is the one line that names the file and says what went
+// wrong, without naming the file twice when the reason already does.
+func describeFailure(path, reason string) string {
+	reason = strings.Join(strings.Fields(reason), " ")
+	if strings.Contains(reason, path) {
+		return reason
+	}
+	return path + ": " + reason
+}
+
+// saveReport writes the report as it stands, so a run killed outright still
+// leaves a record of what it finished.
+func (b *batch) saveReport() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	snap := *b.rep
+	snap.count()
+	if err := snap.writeFile(b.reportPath); err != nil {
+		b.logf("%v", err)
+	}
+}
+
+func (b *batch) logf(format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	if b.board != nil && b.opt.Log == b.opt.Progress {
+		b.board.println(msg)
+		return
+	}
+	if b.opt.Log != nil {
+		fmt.Fprintln(b.opt.Log, msg)
+	}
+}
+
+// outputs are the files a song produces, final names.
+func (b *batch) outputs(in input) []string {
+	outs := []string{in.Out + ".mp4"}
+	if b.opt.Keypoints {
+		outs = append(outs, in.Out+".npy", in.Out+".json")
+	}
+	return outs
+}
+
+// upToDate reports whether every output of the song exists and is newer than
+// its source (links followed).
+func (b *batch) upToDate(in input) bool {
+	src, err := os.Stat(in.Path)
+	if err != nil {
+		return false
+	}
+	for _, o := range b.outputs(in) {
+		st, err := os.Stat(o)
+		if err != nil || !st.ModTime().After(src.ModTime()) {
+			return false
+		}
+	}
+	return true
+}
+
+// renderSong renders one song into temporary files beside its outputs and
+// renames them into place only when all are complete (the mp4 last, so its
+// presence means the song is done). Whatever happens, no temporary file stays.
+func (b *batch) renderSong(ctx context.Context, in input) Entry {
+	start := time.Now()
+	res := Entry{Status: Failed}
+	if ctx.Err() != nil {
+		return Entry{Status: Canceled, Reason: "not started: the run was interrupted"}
+	}
+	fail := func(err error) Entry {
+		res.Status, res.Reason = Failed, err.Error()
+		if ctx.Err() != nil {
+			res.Status, res.Reason = Canceled, "interrupted while rendering; nothing was written"
+		}
+		res.Timings = nil
+		return res
+	}
+
+	finals := b.outputs(in)
+	if err := refuseOverwrite(in.Path, finals); err != nil {
+		return fail(err)
+	}
+	dir := filepath.Dir(in.Out)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
+	}
+	removeStaleTemps(finals)
+	temps := make([]string, len(finals))
+	for i, f := range finals {
+		temps[i] = tempName(f)
+	}
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t) // renamed ones are gone already
+		}
+	}()
+	// Fail early, before minutes of decoding, where the folder is not writable.
+	if err := writeSynced(temps[0], nil); err != nil {
+		return fail(fmt.Errorf("output folder %s is not writable: %w", dir, unwrapPath(err)))
+	}
+
+	mel, info, err := audio.Load(ctx, in.Path, audio.Options{FFmpeg: b.opt.FFmpeg, FFprobe: b.opt.FFprobe,
+		MaxSeconds: b.opt.MaxLength.Seconds()})
+	if err != nil {
+		return fail(err)
+	}
+	res.Duration = info.Seconds
+	tDecode := time.Since(start)
+	want := mel.MotionFrames()
+	if want < 1 {
+		return fail(fmt.Errorf("%s: too short (%.3f s) for one video frame", in.Path, info.Seconds))
+	}
+
+	t := time.Now()
+	b.genMu.Lock()
+	m, err := b.engine.Generate(ctx, mel)
+	res.Engine = b.engine.Name()
+	b.genMu.Unlock()
+	tInfer := time.Since(t)
+	mel = audio.Mel{} // a 2-hour song's mel is ~330 MB: let it go before drawing
+	if err != nil {
+		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
+	}
+	m = fitFrames(m, want)
+	if err := m.Validate(); err != nil {
+		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
+	}
+	if !b.opt.NoSmooth {
+		m = skeleton.Smooth(m)
+	}
+	if b.opt.Keypoints {
+		if err := motion.WriteNPY(temps[1], m); err != nil {
+			return fail(fmt.Errorf("write %s: %w", finals[1], err))
+		}
+		if err := motion.WriteJSON(temps[2], m); err != nil {
+			return fail(fmt.Errorf("write %s: %w", finals[2], err))
+		}
+	}
+	if b.opt.FPS != motion.Rate {
+		m = m.Resample(float64(b.opt.FPS))
+	}
+
+	t = time.Now()
+	enc := encoder{FFmpeg: b.opt.FFmpeg, Width: b.opt.Size.W, Height: b.opt.Size.H, FPS: b.opt.FPS,
+		Preset: b.opt.Preset, CRF: b.opt.CRF, Out: temps[0]}
+	if info.HasAudio {
+		enc.Audio = in.Path
+	}
+	style := skeleton.Style{Width: b.opt.Size.W, Height: b.opt.Size.H, Theme: skeleton.Theme(b.opt.Theme)}
+	newDrawer := func() frameDrawer { return skeletonDrawer{p: skeleton.NewPainter(style), m: m} }
+	var written func()
+	if b.board != nil {
+		bar, slot := b.board.bar(m.Frames, in.Rel, "fps")
+		defer b.board.release(slot)
+		written = func() { bar.Add(1) }
+	}
+	if err := enc.run(ctx, m.Frames, b.opt.Workers, newDrawer, written); err != nil {
+		return fail(fmt.Errorf("%s: %w", in.Path, err))
+	}
+	if err := b.verify(ctx, temps[0], m.Frames, info.HasAudio); err != nil {
+		return fail(fmt.Errorf("%s: %w", in.Path, err))
+	}
+	tEncode := time.Since(t)
+
+	if err := syncFile(temps[0]); err != nil {
+		return fail(fmt.Errorf("write %s: %w", finals[0], err))
+	}
+	if ctx.Err() != nil {
+		return fail(ctx.Err())
+	}
+	// Keypoints first, the mp4 last: an mp4 in place means a finished song.
+	for i := len(finals) - 1; i >= 0; i-- {
+		if err := os.Rename(temps[i], finals[i]); err != nil {
+			for _, f := range finals[i+1:] {
+				os.Remove(f)
+			}
+			return fail(fmt.Errorf("rename into %s: %w", finals[i], unwrapPath(err)))
+		}
+	}
+	syncFile(dir) // the renames themselves survive a crash
+
+	total := time.Since(start)
+	res.Status, res.Frames = Done, m.Frames
+	res.Timings = &Timings{Decode: tDecode.Seconds(), Infer: tInfer.Seconds(), Encode: tEncode.Seconds(),
+		Total: total.Seconds(), Realtime: info.Seconds / total.Seconds()}
+	return res
+}
+
+// fitFrames makes the motion exactly want frames long, so that the video
+// follows the audio even if an engine is a frame off: extra frames are cut, a
+// missing end holds the last pose.
+func fitFrames(m motion.Motion, want int) motion.Motion {
+	if m.Frames == want || m.Frames == 0 {
+		return m
+	}
+	out := motion.New(want, m.Rate)
+	n := copy(out.Data, m.Data)
+	for f := n / (motion.Joints * 2); f < want; f++ {
+		copy(out.Frame(f), m.Frame(m.Frames-1))
+	}
+	return out
+}
+
+// refuseOverwrite fails when an output would replace the input itself (an
+// .mp4 or .npy song rendered into its own folder).
+func refuseOverwrite(src string, outs []string) error {
+	s, err := os.Stat(src)
+	if err != nil {
+		return nil // audio.Load will say what is wrong with it
+	}
+	for _, o := range outs {
+		if st, err := os.Stat(o); err == nil && os.SameFile(s, st) {
+			return fmt.Errorf("%s: the output %s would overwrite the input; choose another output folder (-o)", src, o)
+		}
+	}
+	return nil
+}
+
+// removeStaleTemps deletes temporary files of these outputs left by a run
+// that was killed outright. Only this shard renders these outputs and its
+// lock is ours, so any such file is an orphan.
+func removeStaleTemps(finals []string) {
+	for _, f := range finals {
+		dir, base := filepath.Dir(f), filepath.Base(f)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		prefix := "." + base + ".tmp-"
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), prefix) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+}
+
+// syncFile flushes a file (or a folder's entries) to disk.
+func syncFile(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// verify checks the finished file with ffprobe before it is published: the
+// video stream holds every frame sent and the soundtrack is there.
+func (b *batch) verify(ctx context.Context, path string, frames int, hasAudio bool) error {
+	streams, err := probeStreams(ctx, b.opt.FFprobe, path)
+	if err != nil {
+		return fmt.Errorf("check the encoded video: %w", err)
+	}
+	var video, audioOK bool
+	for _, s := range streams {
+		switch s.CodecType {
+		case "video":
+			if s.NbFrames != fmt.Sprint(frames) {
+				return fmt.Errorf("check the encoded video: %s frames written, %d sent", s.NbFrames, frames)
+			}
+			video = true
+		case "audio":
+			audioOK = true
+		}
+	}
+	if !video || audioOK != hasAudio {
+		return fmt.Errorf("check the encoded video: video stream %v, audio stream %v (want audio: %v)", video, audioOK, hasAudio)
+	}
+	return nil
+}
+
+// probeStream is the part of ffprobe's stream description podium checks.
+type probeStream struct {
+	CodecType string `json:"codec_type"`
+	CodecName string `json:"codec_name"`
+	NbFrames  string `json:"nb_frames"`
+	Duration  string `json:"duration"`
+}
+
+// probeStreams runs ffprobe on one file. ffmpeg-go builds the arguments; the
+// command runs under ctx with the configured ffprobe.
+func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, error) {
+	args := ffmpegArgs(map[string]any{"v": "error", "show_streams": "", "of": "json"})
+	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
+	stderr := &tailBuffer{max: 4 << 10}
+	cmd.Stderr = stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, stderr.summary())
+	}
+	var doc struct {
+		Streams []probeStream `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return nil, fmt.Errorf("ffprobe %s: %w", path, err)
+	}
+	return doc.Streams, nil
+}
