@@ -480,6 +480,10 @@ type probeStream struct {
 	CodecName string `json:"codec_name"`
 	NbFrames  string `json:"nb_frames"`
 	Duration  string `json:"duration"`
+	// The colour tags, which must say what rgbaToYUV420 produced.
+	ColorRange string `json:"color_range"`
+	ColorSpace string `json:"color_space"`
+	PixFmt     string `json:"pix_fmt"`
 }
 
 // probeStreams runs ffprobe on one file. ffmpeg-go builds the arguments; the
