@@ -5,8 +5,6 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/fogleman/gg"
-
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -16,7 +14,8 @@ const (
 	upperArmWidth = 0.026
 	forearmWidth  = 0.019
 	neckWidth     = 0.030
-	torsoLineW    = 0.007
+	torsoLineW    = 0.006
+	torsoRound    = 0.03 // corner rounding of the torso panel
 	jointRadius   = 0.0155
 	jointDotR     = 0.0055
 	wristRadius   = 0.0125
@@ -43,7 +42,7 @@ type Painter struct {
 	pal   palette
 	img   *image.RGBA
 	bg    []uint8 // the prerendered background, copied in at each frame
-	dc    *gg.Context
+	cv    canvas
 	side  float64 // side of the square the unit square maps to, in px
 	ox    float64 // its top-left corner
 	oy    float64
@@ -72,15 +71,13 @@ func NewPainter(s Style) *Painter {
 		style: s,
 		pal:   paletteFor(s.Theme),
 		img:   img,
-		dc:    gg.NewContextForRGBA(img),
+		cv:    newCanvas(img),
 		side:  side,
 		ox:    (float64(s.Width) - side) / 2,
 		oy:    (float64(s.Height) - side) / 2,
 		trace: newTraceLayer(s.Width, s.Height),
 	}
 	p.bg = background(s.Width, s.Height, p.pal)
-	p.dc.SetLineCapRound()
-	p.dc.SetLineJoinRound()
 	return p
 }
 
@@ -130,19 +127,19 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	for j := range p.pts {
 		p.pts[j] = p.mapPoint(m.At(f, j))
 	}
-	pal, dc, s := &p.pal, p.dc, p.side
+	pal, c, s := &p.pal, &p.cv, p.side
 
 	p.drawTorso()
 	if p.style.TraceSeconds >= 0 {
 		p.drawTraces(m, f)
 	}
 
-	// Neck: from the shoulders' midpoint towards the head, drawn first so
-	// the head and shoulder bar cover its ends.
+	// Neck: from the shoulders' midpoint to the head, drawn first so the
+	// head and shoulder bar cover its ends.
 	hx, hy, hr, headOK := p.head()
 	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
 	if headOK && ls.ok && rs.ok {
-		p.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
+		c.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
 	}
 	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s, pal.limb)
 	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s, pal.limb)
@@ -150,18 +147,14 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s, pal.limb)
 	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
 	if headOK {
-		dc.SetColor(pal.limb)
-		dc.DrawEllipse(hx, hy, hr*0.92, hr)
-		dc.Fill()
-		p.face(hx, hy, hr)
+		c.begin()
+		c.ellipse(hx, hy, hr*0.9, hr)
+		c.fill(pal.limb)
 	}
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
 		p.joint(j, jointRadius*s, pal.limb)
 	}
-	for _, j := range [...]int{motion.LeftHip, motion.RightHip} {
-		p.joint(j, jointRadius*0.8*s, pal.torsoLine)
-	}
-	if !p.style.NoBaton {
+	if p.style.Baton {
 		p.baton()
 	}
 	p.wrist(motion.LeftWrist, pal.left)
@@ -181,55 +174,63 @@ func (p *Painter) mapPoint(q motion.Point) point {
 	return point{x: p.ox + x*p.side, y: p.oy + y*p.side, ok: true}
 }
 
-func (p *Painter) line(x0, y0, x1, y1, width float64, c color.Color) {
-	p.dc.SetColor(c)
-	p.dc.SetLineWidth(width)
-	p.dc.DrawLine(x0, y0, x1, y1)
-	p.dc.Stroke()
-}
-
-func (p *Painter) bone(a, b int, width float64, c color.Color) {
+func (p *Painter) bone(a, b int, width float64, col color.NRGBA) {
 	pa, pb := p.pts[a], p.pts[b]
 	if pa.ok && pb.ok {
-		p.line(pa.x, pa.y, pb.x, pb.y, width, c)
+		p.cv.line(pa.x, pa.y, pb.x, pb.y, width, col)
 	}
 }
 
-// drawTorso fills the shoulders–hips quad translucently and outlines its
-// sides and hip line, so the body reads as a volume without competing with
-// the arms, which carry the conducting.
+// drawTorso draws the shoulders–hips quad as a quiet, round-cornered panel
+// with a faint outline along the reference's torso bones, so the body reads
+// as a volume without competing with the arms, which do the conducting.
 func (p *Painter) drawTorso() {
-	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
-	lh, rh := p.pts[motion.LeftHip], p.pts[motion.RightHip]
-	dc := p.dc
-	if ls.ok && rs.ok && lh.ok && rh.ok {
-		dc.SetColor(p.pal.torso)
-		dc.MoveTo(ls.x, ls.y)
-		dc.LineTo(rs.x, rs.y)
-		dc.LineTo(rh.x, rh.y)
-		dc.LineTo(lh.x, lh.y)
-		dc.ClosePath()
-		dc.Fill()
+	c := &p.cv
+	quad := [...]int{motion.LeftShoulder, motion.RightShoulder, motion.RightHip, motion.LeftHip}
+	all := true
+	for _, j := range quad {
+		all = all && p.pts[j].ok
 	}
-	// One path for the three lines, so the translucent strokes do not
-	// darken where they meet.
-	dc.SetColor(p.pal.torsoLine)
-	dc.SetLineWidth(torsoLineW * p.side)
-	started := false
-	for _, j := range [...]int{motion.RightShoulder, motion.RightHip, motion.LeftHip, motion.LeftShoulder} {
-		q := p.pts[j]
-		if !q.ok {
-			started = false
-			continue
+	if all {
+		// Each corner is cut back along both edges and bridged with a
+		// quadratic curve through the corner: rounded corners in one fill.
+		c.begin()
+		for i := range quad {
+			prev, cur, next := p.pts[quad[(i+3)%4]], p.pts[quad[i]], p.pts[quad[(i+1)%4]]
+			ax, ay := towards(cur, prev, torsoRound*p.side)
+			bx, by := towards(cur, next, torsoRound*p.side)
+			if i == 0 {
+				c.moveTo(ax, ay)
+			} else {
+				c.lineTo(ax, ay)
+			}
+			c.path.Add2(pt(cur.x, cur.y), pt(bx, by))
 		}
-		if started {
-			dc.LineTo(q.x, q.y)
-		} else {
-			dc.MoveTo(q.x, q.y)
-			started = true
-		}
+		// The rasteriser does not close paths itself.
+		ax, ay := towards(p.pts[quad[0]], p.pts[quad[3]], torsoRound*p.side)
+		c.lineTo(ax, ay)
+		c.fill(p.pal.torso)
+		// A faint outline along the panel stands for the reference's torso
+		// bones; the shoulder bar covers its top.
+		c.stroke(torsoLineW*p.side, p.pal.torsoLine)
+		return
 	}
-	dc.Stroke()
+	// Without all four corners, just the torso bones that remain.
+	for _, b := range [...]Bone{{motion.LeftShoulder, motion.LeftHip}, {motion.RightShoulder, motion.RightHip}, {motion.LeftHip, motion.RightHip}} {
+		p.bone(b.A, b.B, torsoLineW*p.side, p.pal.torsoLine)
+	}
+}
+
+// towards returns the point at distance d from a towards b, or at most
+// a third of the way, so short edges keep a straight middle.
+func towards(a, b point, d float64) (x, y float64) {
+	dx, dy := b.x-a.x, b.y-a.y
+	l := math.Hypot(dx, dy)
+	if l == 0 {
+		return a.x, a.y
+	}
+	t := math.Min(d/l, 1.0/3)
+	return a.x + dx*t, a.y + dy*t
 }
 
 // head returns the head's centre and radius: centred between the ears and
@@ -259,73 +260,37 @@ func (p *Painter) head() (x, y, r float64, ok bool) {
 		r = 0.62 * math.Hypot(le.x-re.x, le.y-re.y)
 	}
 	r = math.Max(headMinR*p.side, math.Min(headMaxR*p.side, r))
-	// The eyes and ears lie above the head's centre: move it down a little,
-	// towards the nose, so the chin covers the nose.
+	// Eyes and ears lie above the skull's centre: move it down a little so
+	// the chin covers the nose.
 	y += 0.18 * r
 	return x, y, r, true
 }
 
-// face draws the facial keypoints' bones faintly inside the head so its
-// turn and tilt stay readable.
-func (p *Painter) face(hx, hy, hr float64) {
-	c := p.pal.jointDot
-	c.A = 0x90
-	dc := p.dc
-	dc.SetColor(c)
-	dc.SetLineWidth(0.004 * p.side)
-	for _, b := range bones[:4] {
-		pa, pb := p.pts[b.A], p.pts[b.B]
-		if !pa.ok || !pb.ok {
-			continue
-		}
-		// Only inside the head: a wild keypoint should not draw across the frame.
-		if math.Hypot(pa.x-hx, pa.y-hy) > hr || math.Hypot(pb.x-hx, pb.y-hy) > hr {
-			continue
-		}
-		dc.MoveTo(pa.x, pa.y)
-		dc.LineTo(pb.x, pb.y)
-	}
-	dc.Stroke()
-	for _, j := range [...]int{motion.LeftEye, motion.RightEye} {
-		if q := p.pts[j]; q.ok && math.Hypot(q.x-hx, q.y-hy) < hr {
-			dc.DrawCircle(q.x, q.y, 0.005*p.side)
-		}
-	}
-	dc.Fill()
-}
-
 // joint draws a disc with a small pin in the middle, like an articulated
 // figure's hinge.
-func (p *Painter) joint(j int, r float64, c color.Color) {
+func (p *Painter) joint(j int, r float64, col color.NRGBA) {
 	q := p.pts[j]
 	if !q.ok {
 		return
 	}
-	p.dc.SetColor(c)
-	p.dc.DrawCircle(q.x, q.y, r)
-	p.dc.Fill()
-	p.dc.SetColor(p.pal.jointDot)
-	p.dc.DrawCircle(q.x, q.y, jointDotR*p.side)
-	p.dc.Fill()
+	p.cv.disc(q.x, q.y, r, col)
+	p.cv.disc(q.x, q.y, jointDotR*p.side, p.pal.jointDot)
 }
 
 // wrist emphasises a hand: an accent disc, a background-coloured gap and a
 // thin accent ring, readable over the body and over its own trace.
-func (p *Painter) wrist(j int, c color.NRGBA) {
+func (p *Painter) wrist(j int, col color.NRGBA) {
 	q := p.pts[j]
 	if !q.ok {
 		return
 	}
-	s, dc := p.side, p.dc
-	dc.SetColor(p.pal.bgCentre)
-	dc.DrawCircle(q.x, q.y, (wristRadius+wristHalo)*s)
-	dc.Fill()
-	dc.SetColor(c)
-	dc.DrawCircle(q.x, q.y, wristRadius*s)
-	dc.Fill()
-	dc.SetLineWidth(wristRingW * s)
-	dc.DrawCircle(q.x, q.y, wristRingR*s)
-	dc.Stroke()
+	s, c := p.side, &p.cv
+	c.disc(q.x, q.y, (wristRingR+wristRingW/2)*s, p.pal.bgCentre)
+	c.begin()
+	c.ellipse(q.x, q.y, (wristRingR+wristRingW/2)*s, (wristRingR+wristRingW/2)*s)
+	c.ellipse(q.x, q.y, (wristRingR-wristRingW/2)*s, (wristRingR-wristRingW/2)*s)
+	c.fillEvenOdd(col)
+	c.disc(q.x, q.y, wristRadius*s, col)
 }
 
 // baton draws a short, tapering baton from the right hand, continuing the
@@ -340,18 +305,16 @@ func (p *Painter) baton() {
 	if d < 1e-6 {
 		return
 	}
-	s := p.side
+	s, c := p.side, &p.cv
 	ux, uy := dx/d, dy/d
 	tipX, tipY := w.x+ux*batonLength*s, w.y+uy*batonLength*s
 	// A thin wedge: full width at the hand, a point at the tip.
 	nx, ny := -uy*batonWidth*s/2, ux*batonWidth*s/2
-	dc := p.dc
-	dc.SetColor(p.pal.baton)
-	dc.MoveTo(w.x+nx, w.y+ny)
-	dc.LineTo(tipX, tipY)
-	dc.LineTo(w.x-nx, w.y-ny)
-	dc.ClosePath()
-	dc.Fill()
+	c.begin()
+	c.moveTo(w.x+nx, w.y+ny)
+	c.lineTo(tipX, tipY)
+	c.lineTo(w.x-nx, w.y-ny)
+	c.fill(p.pal.baton)
 }
 
 // drawTraces draws the fading trace of each wrist over the last
@@ -369,26 +332,30 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 	if n < 1 {
 		return
 	}
-	for _, t := range [...]struct {
+	for _, w := range [...]struct {
 		j int
 		c color.NRGBA
 	}{{motion.LeftWrist, p.pal.left}, {motion.RightWrist, p.pal.right}} {
-		p.trace.begin()
-		prev := p.pts[t.j]
-		for age := 1; age <= n && f-age >= 0; age++ {
-			q := p.mapPoint(m.At(f-age, t.j))
-			if !q.ok || !prev.ok {
-				prev = q
+		for age := 0; age <= n && f-age >= 0; age++ {
+			q := p.pts[w.j]
+			if age > 0 {
+				q = p.mapPoint(m.At(f-age, w.j))
+			}
+			if !q.ok {
+				p.trace.flush() // a gap in the data is a gap in the trace
 				continue
 			}
-			// Newest segments are widest and most opaque; the fade is
+			// Youngest pieces are widest and most opaque; the fade is
 			// steeper than linear so the last half-second dominates.
-			fresh := 1 - (float64(age)-0.5)/float64(n)
-			alpha := traceMaxAlpha * fresh * fresh
-			width := (traceMinW + (traceMaxW-traceMinW)*fresh) * p.side
-			p.trace.segment(prev.x, prev.y, q.x, q.y, width, alpha)
-			prev = q
+			fresh := 1 - float64(age)/float64(n)
+			pieceFresh := 1 - (float64(age)+0.5)/float64(n)
+			p.trace.add(tracePoint{
+				x: q.x, y: q.y,
+				width: (traceMinW + (traceMaxW-traceMinW)*fresh) * p.side,
+				alpha: traceMaxAlpha * pieceFresh * pieceFresh,
+			})
 		}
-		p.trace.composite(p.img, t.c)
+		p.trace.flush()
+		p.trace.composite(p.img, w.c)
 	}
 }

@@ -55,9 +55,10 @@ type Style struct {
 	// TraceSeconds is how far back the fading wrist traces reach; zero means
 	// one second, negative turns the traces off.
 	TraceSeconds float64
-	// NoBaton leaves out the short baton drawn from the right (conducting)
-	// hand along the forearm.
-	NoBaton bool
+	// Baton adds a short baton to the right (conducting) hand, continuing
+	// the forearm. Off by default: the models do not track a baton, and
+	// where the forearm points up the guess crosses the head.
+	Baton bool
 }
 
 // DefaultSize is the frame side used when Style leaves Width or Height unset.
@@ -95,7 +96,7 @@ func Keypoints() []string {
 type palette struct {
 	bgCentre, bgEdge color.NRGBA // radial background, centre to corners
 	limb             color.NRGBA // arms, shoulders, neck, head
-	torso            color.NRGBA // torso fill (translucent)
+	torso            color.NRGBA // torso panel, a quiet tone between background and limbs
 	torsoLine        color.NRGBA // torso sides and hips (translucent)
 	jointDot         color.NRGBA // the small pin in each joint disc
 	right, left      color.NRGBA // wrist accents: conducting hand, other hand
@@ -109,7 +110,7 @@ func paletteFor(t Theme) palette {
 			bgCentre:  color.NRGBA{0x1b, 0x1f, 0x27, 0xff},
 			bgEdge:    color.NRGBA{0x0b, 0x0d, 0x11, 0xff},
 			limb:      color.NRGBA{0xe4, 0xe8, 0xee, 0xff},
-			torso:     color.NRGBA{0xe4, 0xe8, 0xee, 0x24},
+			torso:     color.NRGBA{0x2c, 0x31, 0x3b, 0xff},
 			torsoLine: color.NRGBA{0xe4, 0xe8, 0xee, 0x70},
 			jointDot:  color.NRGBA{0x1b, 0x1f, 0x27, 0xff},
 			right:     color.NRGBA{0xff, 0xb0, 0x3b, 0xff},
@@ -121,7 +122,7 @@ func paletteFor(t Theme) palette {
 		bgCentre:  color.NRGBA{0xfb, 0xfa, 0xf7, 0xff},
 		bgEdge:    color.NRGBA{0xe8, 0xe6, 0xe1, 0xff},
 		limb:      color.NRGBA{0x2b, 0x34, 0x42, 0xff},
-		torso:     color.NRGBA{0x2b, 0x34, 0x42, 0x1c},
+		torso:     color.NRGBA{0xdf, 0xe1, 0xe3, 0xff},
 		torsoLine: color.NRGBA{0x2b, 0x34, 0x42, 0x66},
 		jointDot:  color.NRGBA{0xfb, 0xfa, 0xf7, 0xff},
 		right:     color.NRGBA{0xe0, 0x52, 0x2b, 0xff},
