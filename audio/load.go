@@ -1,10 +1,13 @@
 package audio
 
-// PLACEHOLDER: the audio helper replaces this file with the real decoder.
-
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 )
 
 // Options controls decoding and the mel recipe.
@@ -24,7 +27,48 @@ type Info struct {
 	HasAudio   bool    // false for a .npy mel: there is no soundtrack to mux
 }
 
-// Load decodes path (any file ffmpeg reads, or a [T,128] .npy mel) into a mel.
+// Load decodes path (any file ffmpeg reads, or a [T,128] / [1,T,128] .npy
+// mel) into a mel. Audio is decoded, mixed to mono, resampled and analysed
+// as a stream, so memory stays bounded by the mel itself however long the
+// song. Errors are one line naming the file; cancelling ctx stops ffmpeg.
 func Load(ctx context.Context, path string, opt Options) (Mel, Info, error) {
-	return Mel{}, Info{}, errors.New("audio.Load: not written yet")
+	if err := ctx.Err(); err != nil {
+		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, err)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named once, below
+		}
+		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, err)
+	case st.IsDir():
+		return Mel{}, Info{}, fmt.Errorf("decode %s: is a directory, not a file", path)
+	case st.Size() == 0:
+		return Mel{}, Info{}, fmt.Errorf("decode %s: empty file", path)
+	}
+	if strings.EqualFold(filepath.Ext(path), ".npy") {
+		return loadNPY(path, opt)
+	}
+	return decode(ctx, path, opt)
+}
+
+func (o Options) ffmpeg() string {
+	if o.FFmpeg == "" {
+		return "ffmpeg"
+	}
+	return o.FFmpeg
+}
+
+func (o Options) ffprobe() string {
+	if o.FFprobe == "" {
+		return "ffprobe"
+	}
+	return o.FFprobe
+}
+
+// tooLong is the MaxSeconds refusal.
+func tooLong(path string, seconds, limit float64) error {
+	return fmt.Errorf("decode %s: %.1f s is longer than the limit of %.1f s", path, seconds, limit)
 }

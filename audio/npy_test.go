@@ -1,0 +1,61 @@
+package audio
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/podium-dev/podium/internal/npyfile"
+)
+
+func TestLoadNPYMel(t *testing.T) {
+	dir := t.TempDir()
+	rows := make([][MelBands]float32, 450)
+	for f := range rows {
+		for b := range rows[f] {
+			rows[f][b] = float32((f*MelBands+b)%1000) / 1000
+		}
+	}
+	path := filepath.Join(dir, "song mel.npy")
+	if err := npyfile.WriteFile(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	m, info, err := Load(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Frames != 450 || info.Seconds != 5 || info.HasAudio || info.SampleRate != 0 || info.Path != path {
+		t.Fatalf("%d frames, info %+v; want 450 frames, 5 s, no audio", m.Frames, info)
+	}
+	for f := range rows {
+		for b, v := range m.Row(f) {
+			if v != rows[f][b] {
+				t.Fatalf("frame %d band %d: %v, wrote %v", f, b, v, rows[f][b])
+			}
+		}
+	}
+	if _, _, err := Load(context.Background(), path, Options{MaxSeconds: 4}); err == nil || !strings.Contains(err.Error(), "longer than the limit") {
+		t.Fatalf("5 s mel with a 4 s limit: %v", err)
+	}
+
+	// The model's own layout, [1,T,128], is accepted too.
+	batched := [][][MelBands]float32{rows[:90]}
+	path3 := filepath.Join(dir, "batched.NPY")
+	if err := npyfile.WriteFile(path3, batched); err != nil {
+		t.Fatal(err)
+	}
+	if m, _, err := Load(context.Background(), path3, Options{}); err != nil || m.Frames != 90 || m.Row(89)[5] != rows[89][5] {
+		t.Fatalf("[1,90,128] mel: %d frames, %v", m.Frames, err)
+	}
+
+	// Wrong band count.
+	bad := make([][64]float32, 10)
+	pathBad := filepath.Join(dir, "narrow.npy")
+	if err := npyfile.WriteFile(pathBad, bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Load(context.Background(), pathBad, Options{}); err == nil || !strings.Contains(err.Error(), pathBad) || !strings.Contains(err.Error(), "[10 64]") {
+		t.Fatalf("[10,64] mel: %v", err)
+	}
+}
