@@ -87,7 +87,7 @@ func Open(path string, opt Options) (*Engine, error) {
 	}
 	threads := opt.Threads
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = defaultThreads()
 	}
 	inputs := []string{c.mel}
 	if c.noise != "" {
@@ -119,6 +119,10 @@ func Open(path string, opt Options) (*Engine, error) {
 	e.run = s
 	return e, nil
 }
+
+// defaultThreads is the intra-op thread count when Options.Threads is 0: one
+// per core.
+func defaultThreads() int { return runtime.NumCPU() }
 
 // modelInfo reads a model's declared inputs and outputs.
 func modelInfo(path string) (ins, outs []tensorSpec, err error) {
