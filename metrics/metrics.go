@@ -43,7 +43,7 @@ func channels(m motion.Motion) ([Channels][]float64, error) {
 	for t := 0; t < m.Frames; t++ {
 		for c, v := range m.Data[t*Channels : (t+1)*Channels] {
 			f := float64(v)
-			if math.IsNaN(f) || math.IsInf(f, 0) {
+			if f-f != 0 { // NaN or ±Inf
 				return ch, fmt.Errorf("metrics: frame %d keypoint %d is not finite", t, c/2)
 			}
 			ch[c][t] = f
@@ -90,16 +90,21 @@ func contour(ch *[Channels][]float64) []float64 {
 func sd(ch *[Channels][]float64) float64 {
 	total := 0.0
 	for _, x := range ch {
-		mean := 0.0
-		for _, v := range x {
-			mean += v
+		mean := sum(x) / float64(len(x))
+		// Four accumulators, as in sum: one is bound by addition latency.
+		var s0, s1, s2, s3 float64
+		i := 0
+		for ; i+3 < len(x); i += 4 {
+			d0, d1, d2, d3 := x[i]-mean, x[i+1]-mean, x[i+2]-mean, x[i+3]-mean
+			s0 += d0 * d0
+			s1 += d1 * d1
+			s2 += d2 * d2
+			s3 += d3 * d3
 		}
-		mean /= float64(len(x))
-		ss := 0.0
-		for _, v := range x {
-			ss += (v - mean) * (v - mean)
+		for ; i < len(x); i++ {
+			s0 += (x[i] - mean) * (x[i] - mean)
 		}
-		total += math.Sqrt(ss / float64(len(x)-1))
+		total += math.Sqrt(((s0 + s1) + (s2 + s3)) / float64(len(x)-1))
 	}
 	return total / Channels
 }

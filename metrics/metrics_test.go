@@ -302,3 +302,25 @@ func TestConstantMotionHasZeroSD(t *testing.T) {
 		t.Fatalf("summary %v %v %v", s.SDP(), s.RDE(), s.SCE())
 	}
 }
+
+func TestRadix2MatchesDFT(t *testing.T) {
+	for n := 2; n <= 512; n *= 2 {
+		re, im := make([]float64, n), make([]float64, n)
+		for i := range re {
+			re[i] = math.Sin(float64(i*i)*0.37) + 0.1*float64(i%3)
+			im[i] = math.Cos(float64(i)*1.91) - 0.2
+		}
+		want := make([]complex128, n)
+		for k := range want {
+			for i := range re {
+				want[k] += complex(re[i], im[i]) * cmplx.Exp(complex(0, -2*math.Pi*float64(k*i%n)/float64(n)))
+			}
+		}
+		newRadix2(n).transform(re, im)
+		for k := range want {
+			if cmplx.Abs(complex(re[k], im[k])-want[k]) > 1e-9*float64(n) {
+				t.Fatalf("n=%d bin %d: %v, want %v", n, k, complex(re[k], im[k]), want[k])
+			}
+		}
+	}
+}
