@@ -152,6 +152,9 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	skip := func(id string, err error) {
 		rep.Skipped = append(rep.Skipped, Skip{ID: id, Error: err.Error()})
 		if opt.Log != nil {
+			if bar != nil {
+				bar.Clear() // the log usually shares the terminal with the bar
+			}
 			fmt.Fprintf(opt.Log, "skipped %s: %v\n", id, err)
 		}
 	}
