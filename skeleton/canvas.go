@@ -82,6 +82,21 @@ func (c *canvas) fillEvenOdd(col color.NRGBA) {
 	c.r.Rasterize(&c.paint)
 }
 
+// fillFrom fills the path with the pixels of src (an opaque image of the
+// canvas's size, as its Pix): it erases back to a background.
+func (c *canvas) fillFrom(src []uint8) {
+	if len(c.path) == 0 {
+		return
+	}
+	c.r.Clear()
+	c.r.UseNonZeroWinding = true
+	c.r.AddPath(c.path)
+	c.paint.setColor(color.NRGBA{A: 0xff})
+	c.paint.src = src
+	c.r.Rasterize(&c.paint)
+	c.paint.src = nil
+}
+
 // stroke strokes the path with round caps and joins. The whole path is
 // covered once, so translucent strokes do not darken where segments meet.
 func (c *canvas) stroke(width float64, col color.NRGBA) {
@@ -119,15 +134,20 @@ func (c *canvas) disc(x, y, r float64, col color.NRGBA) {
 // spanPainter is a raster.Painter that composites a straight colour over an
 // opaque RGBA image: fully covered runs of an opaque colour are stored
 // directly, everything else is blended in 8-bit fixed point.
+//
+// With src set it paints src's pixels instead of a colour: that is how a
+// gap around a shape shows the background exactly, gradient and all.
 type spanPainter struct {
 	img        *image.RGBA
 	r, g, b, a uint32 // straight colour, 0..255
 	word       [4]uint8
+	src        []uint8 // when set, an opaque image laid out like img.Pix
 }
 
 func (p *spanPainter) setColor(c color.NRGBA) {
 	p.r, p.g, p.b, p.a = uint32(c.R), uint32(c.G), uint32(c.B), uint32(c.A)
 	p.word = [4]uint8{c.R, c.G, c.B, 0xff}
+	p.src = nil
 }
 
 // Paint implements raster.Painter.
@@ -148,6 +168,19 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 			continue
 		}
 		row := img.Pix[s.Y*img.Stride+x0*4 : s.Y*img.Stride+x1*4]
+		if p.src != nil {
+			src := p.src[s.Y*img.Stride+x0*4 : s.Y*img.Stride+x1*4]
+			if a >= 255 {
+				copy(row, src)
+				continue
+			}
+			for i := 0; i+3 < len(row); i += 4 {
+				row[i] = blend(row[i], uint32(src[i]), a)
+				row[i+1] = blend(row[i+1], uint32(src[i+1]), a)
+				row[i+2] = blend(row[i+2], uint32(src[i+2]), a)
+			}
+			continue
+		}
 		if a >= 255 {
 			// Opaque: store one pixel and double it with copy (memmove),
 			// several times faster than a store loop on long runs.

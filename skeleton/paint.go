@@ -277,15 +277,17 @@ func (p *Painter) joint(j int, r float64, col color.NRGBA) {
 	p.cv.disc(q.x, q.y, jointDotR*p.side, p.pal.jointDot)
 }
 
-// wrist emphasises a hand: an accent disc, a background-coloured gap and a
-// thin accent ring, readable over the body and over its own trace.
+// wrist emphasises a hand: an accent disc, a gap showing the background
+// and a thin accent ring, readable over the body and over its own trace.
 func (p *Painter) wrist(j int, col color.NRGBA) {
 	q := p.pts[j]
 	if !q.ok {
 		return
 	}
 	s, c := p.side, &p.cv
-	c.disc(q.x, q.y, (wristRingR+wristRingW/2)*s, p.pal.bgCentre)
+	c.begin()
+	c.ellipse(q.x, q.y, (wristRingR+wristRingW/2)*s, (wristRingR+wristRingW/2)*s)
+	c.fillFrom(p.bg)
 	c.begin()
 	c.ellipse(q.x, q.y, (wristRingR+wristRingW/2)*s, (wristRingR+wristRingW/2)*s)
 	c.ellipse(q.x, q.y, (wristRingR-wristRingW/2)*s, (wristRingR-wristRingW/2)*s)
