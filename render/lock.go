@@ -57,7 +57,7 @@ func acquireLock(dir string, shard Shard) (*folderLock, error) {
 	for attempt := 0; attempt < 10; attempt++ {
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", p, unwrapPath(err))
+			return nil, fmt.Errorf("output folder %s: cannot create the lock file %s: %w", dir, filepath.Base(p), unwrapPath(err))
 		}
 		switch err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); {
 		case err == nil:

@@ -1,0 +1,112 @@
+package render
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/skeleton"
+)
+
+// BenchmarkRender3min compares, on a generated 3-minute song at 720×720 and
+// the default encoder settings (veryfast, CRF 23, AAC 192k):
+//
+//   - render: the whole pipeline (decode and mel, the built-in conductor,
+//     drawing on all cores, encoding) through Run;
+//   - encode-only: ffmpeg encoding the same number of frames, drawn
+//     beforehand, through the same pipe with the same command line.
+//
+// The target is render ≥ 90 % of encode-only. Run with -benchtime 1x.
+func BenchmarkRender3min(b *testing.B) {
+	needFFmpeg(b)
+	dir := b.TempDir()
+	src := filepath.Join(dir, "song.wav")
+	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=180")
+	const frames = 180 * 30
+	var renderFPS, drawEncodeFPS, encodeFPS float64
+
+	b.Run("render", func(b *testing.B) {
+		opt := Defaults()
+		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out"), true
+		for b.Loop() {
+			rep, err := Run(context.Background(), opt)
+			if err != nil || !rep.OK() {
+				b.Fatalf("Run: %v %+v", err, rep.Entries)
+			}
+			e := rep.Entries[0]
+			renderFPS = float64(e.Frames) / e.Timings.Total
+			drawEncodeFPS = float64(e.Frames) / e.Timings.Encode
+		}
+		b.ReportMetric(renderFPS, "fps")
+		b.ReportMetric(drawEncodeFPS, "draw+encode-fps")
+	})
+
+	b.Run("encode-only", func(b *testing.B) {
+		m, err := infer.Plain{}.Generate(context.Background(), melOf(2))
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := Size{W: 720, H: 720}
+		p := skeleton.NewPainter(skeleton.Style{Width: size.W, Height: size.H})
+		pre := make([][]byte, m.Frames) // 60 distinct frames, reused round-robin
+		for f := range pre {
+			pre[f] = make([]byte, yuvSize(size.W, size.H))
+			rgbaToYUV420(p.Draw(m, f), pre[f])
+		}
+		def := Defaults()
+		enc := encoder{FFmpeg: "ffmpeg", Width: size.W, Height: size.H, FPS: 30, Preset: def.Preset, CRF: def.CRF,
+			Audio: src, Out: filepath.Join(dir, "encode-only.mp4")}
+		for b.Loop() {
+			start := time.Now()
+			if err := enc.run(context.Background(), frames, 2, func() frameDrawer { return copyDrawer(pre) }, nil); err != nil {
+				b.Fatal(err)
+			}
+			encodeFPS = frames / time.Since(start).Seconds()
+		}
+		b.ReportMetric(encodeFPS, "fps")
+	})
+
+	if renderFPS > 0 && encodeFPS > 0 {
+		b.Logf("3-minute song, 720x720, %s: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding",
+			Defaults().Preset, renderFPS, drawEncodeFPS, encodeFPS, 100*renderFPS/encodeFPS, 100*drawEncodeFPS/encodeFPS)
+	}
+}
+
+// copyDrawer hands out pre-drawn frames.
+type copyDrawer [][]byte
+
+func (c copyDrawer) drawFrame(f int, dst []byte) { copy(dst, c[f%len(c)]) }
+
+// BenchmarkPeakRSS2h renders a generated 2-hour song (64×64, ultrafast) and
+// reports the peak resident memory of this process (ffmpeg's own, separate,
+// in ffmpeg-MB). It takes minutes, so it runs only with PODIUM_BENCH_RSS=1
+// (make bench-rss), alone: the figure is the whole test process's peak.
+func BenchmarkPeakRSS2h(b *testing.B) {
+	if os.Getenv("PODIUM_BENCH_RSS") != "1" {
+		b.Skip("set PODIUM_BENCH_RSS=1 (make bench-rss) to render a 2-hour song")
+	}
+	needFFmpeg(b)
+	dir := b.TempDir()
+	src := filepath.Join(dir, "two hours.wav")
+	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=7200")
+	opt := Defaults()
+	opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out"), true
+	opt.Size, opt.Preset = Size{W: 64, H: 64}, "ultrafast"
+	for b.Loop() {
+		rep, err := Run(context.Background(), opt)
+		if err != nil || !rep.OK() {
+			b.Fatalf("Run: %v %+v", err, rep.Entries)
+		}
+		b.Logf("2-hour song: %d frames in %.0f s (decode %.0f s, infer %.0f s, draw+encode %.0f s)", rep.Entries[0].Frames,
+			rep.Entries[0].Timings.Total, rep.Entries[0].Timings.Decode, rep.Entries[0].Timings.Infer, rep.Entries[0].Timings.Encode)
+	}
+	var self, children syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	b.ReportMetric(float64(self.Maxrss)/1024, "peak-MB")
+	b.ReportMetric(float64(children.Maxrss)/1024, "ffmpeg-MB")
+}
