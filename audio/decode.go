@@ -37,7 +37,7 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url)...)
+	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url, p)...)
 	stderr := &tailWriter{max: 4096}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
@@ -125,11 +125,16 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 }
 
 // ffmpegArgs is the decode command line, built with ffmpeg-go: the first
-// audio stream at its own rate and channel count as float32 on stdout.
-// Global options go on the input, since ffmpeg ignores trailing ones.
-func ffmpegArgs(url string) []string {
+// audio stream as float32 on stdout at the probed rate and channel count,
+// which are the stream's own (stating them only guards the interleaving we
+// rely on against a stream that changes format midway). Global options go
+// on the input, since ffmpeg ignores trailing ones.
+func ffmpegArgs(url string, p probed) []string {
 	in := ffmpeg.Input(url, ffmpeg.KwArgs{"nostdin": "", "hide_banner": "", "loglevel": "error"})
-	out := in.Output("pipe:", ffmpeg.KwArgs{"map": "0:a:0", "f": "f32le", "acodec": "pcm_f32le", "vn": "", "sn": "", "dn": ""})
+	out := in.Output("pipe:", ffmpeg.KwArgs{
+		"map": "0:a:0", "f": "f32le", "acodec": "pcm_f32le", "vn": "", "sn": "", "dn": "",
+		"ac": p.channels, "ar": p.sampleRate,
+	})
 	// GetArgs only builds the command line; running it ourselves keeps
 	// ffmpeg-go's package-wide logging switch (Silent) out of the picture.
 	return out.GetArgs()
@@ -138,9 +143,11 @@ func ffmpegArgs(url string) []string {
 var errTooLong = errors.New("longer than the limit")
 
 // readSamples reads interleaved float32 frames from r, mixes each block to
-// mono and hands it to sink. It returns the number of frames read.
+// mono and hands it to sink. It returns the number of frames read. Blocks
+// are filled completely (≈1.5 s) so the stages after it have enough work
+// to split across cores.
 func readSamples(ctx context.Context, r io.Reader, channels int, maxFrames int64, sink func([]float32)) (int64, error) {
-	const blockFrames = 1 << 15
+	const blockFrames = 1 << 16
 	frameBytes := 4 * channels
 	buf := make([]byte, blockFrames*frameBytes)
 	inter := make([]float32, blockFrames*channels)
@@ -151,8 +158,11 @@ func readSamples(ctx context.Context, r io.Reader, channels int, maxFrames int64
 		if err := ctx.Err(); err != nil {
 			return total, nil // reported by the caller from ctx
 		}
-		n, err := r.Read(buf[fill:])
+		n, err := io.ReadFull(r, buf[fill:])
 		fill += n
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
 		whole := fill / frameBytes
 		if whole > 0 {
 			nv := whole * channels
