@@ -147,6 +147,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond))
 	}
 	var sum metrics.Summary
+	scorer := metrics.NewScorer()
 	genTime, done := 0.0, 0
 	plots := newPlotChoice(opt.PlotSamples, opt.PlotCount)
 	skip := func(id string, err error) {
@@ -173,7 +174,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 		} else if err != nil {
 			return Report{}, fmt.Errorf("evaluate: sample %s: %w", s.ID(), err)
 		}
-		p, err := metrics.Compare(s.Motion, m)
+		p, err := scorer.Compare(s.Motion, m)
 		if err != nil {
 			skip(s.ID(), err)
 			continue

@@ -27,8 +27,8 @@ const (
 )
 
 // channels returns the motion as 26 float64 series, checking that it is
-// finite and long enough.
-func channels(m motion.Motion) ([Channels][]float64, error) {
+// finite and long enough; buf, if long enough, holds them.
+func channels(m motion.Motion, buf []float64) ([Channels][]float64, error) {
 	var ch [Channels][]float64
 	if len(m.Data) != m.Frames*Channels {
 		return ch, fmt.Errorf("metrics: %d values for %d frames", len(m.Data), m.Frames)
@@ -36,7 +36,9 @@ func channels(m motion.Motion) ([Channels][]float64, error) {
 	if m.Frames < MinFrames {
 		return ch, fmt.Errorf("metrics: %d frames is shorter than the %d the metrics need", m.Frames, MinFrames)
 	}
-	buf := make([]float64, Channels*m.Frames)
+	if len(buf) < Channels*m.Frames {
+		buf = make([]float64, Channels*m.Frames)
+	}
 	for c := range ch {
 		ch[c] = buf[c*m.Frames : (c+1)*m.Frames]
 	}
@@ -122,7 +124,7 @@ func logError(a, b []float64) float64 {
 // PSD returns P of SPEC §5 for a motion: the Welch PSDs (fs = 30) of its 26
 // channels summed and divided by 26. Bin k is at k·30/n Hz, n = min(256, T).
 func PSD(m motion.Motion) ([]float64, error) {
-	ch, err := channels(m)
+	ch, err := channels(m, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +135,7 @@ func PSD(m motion.Motion) ([]float64, error) {
 // velocity of its 26 channels, average-pooled over 2 s every 1 s; a 60 s
 // motion gives 59 values.
 func Contour(m motion.Motion) ([]float64, error) {
-	ch, err := channels(m)
+	ch, err := channels(m, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func Contour(m motion.Motion) ([]float64, error) {
 // SD returns the motion's mean over the 26 channels of the unbiased standard
 // deviation over time, the numerator or denominator of SDP.
 func SD(m motion.Motion) (float64, error) {
-	ch, err := channels(m)
+	ch, err := channels(m, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -183,26 +185,46 @@ func (p Pair) SDP() float64 {
 
 // Compare computes every metric of a generated motion against the real one;
 // both must have the same number of frames (at least MinFrames), all finite.
-func Compare(ref, gen motion.Motion) (Pair, error) {
+// To score many pairs, a Scorer saves the allocations.
+func Compare(ref, gen motion.Motion) (Pair, error) { return NewScorer().Compare(ref, gen) }
+
+// Scorer computes the metrics of pair after pair, keeping its FFT plan and
+// buffers between them. It is not safe for concurrent use.
+type Scorer struct {
+	w   *welcher
+	buf []float64
+}
+
+// NewScorer returns a Scorer.
+func NewScorer() *Scorer { return &Scorer{} }
+
+// Compare is the package's Compare, reusing the Scorer's buffers.
+func (s *Scorer) Compare(ref, gen motion.Motion) (Pair, error) {
 	if ref.Frames != gen.Frames {
 		return Pair{}, fmt.Errorf("metrics: real motion has %d frames, generated %d", ref.Frames, gen.Frames)
 	}
-	cr, err := channels(ref)
+	if s.w == nil || s.w.n != min(WelchSegment, ref.Frames) {
+		s.w = newWelcher(ref.Frames, Rate)
+	}
+	// One motion at a time through the same buffer.
+	if len(s.buf) < Channels*ref.Frames {
+		s.buf = make([]float64, Channels*ref.Frames)
+	}
+	var p Pair
+	ch, err := channels(ref, s.buf)
 	if err != nil {
 		return Pair{}, fmt.Errorf("real motion: %w", err)
 	}
-	cg, err := channels(gen)
-	if err != nil {
+	pr, cr := psd(s.w, &ch), contour(&ch)
+	p.SDReal = sd(&ch)
+	if ch, err = channels(gen, s.buf); err != nil {
 		return Pair{}, fmt.Errorf("generated motion: %w", err)
 	}
-	w := newWelcher(ref.Frames, Rate)
-	pr, pg := psd(w, &cr), psd(w, &cg)
-	return Pair{
-		RDE:    logError(pr[RDELow:RDEHigh], pg[RDELow:RDEHigh]),
-		SCE:    logError(contour(&cg), contour(&cr)),
-		SDReal: sd(&cr),
-		SDGen:  sd(&cg),
-	}, nil
+	pg, cg := psd(s.w, &ch), contour(&ch)
+	p.SDGen = sd(&ch)
+	p.RDE = logError(pr[RDELow:RDEHigh], pg[RDELow:RDEHigh])
+	p.SCE = logError(cg, cr)
+	return p, nil
 }
 
 // Summary accumulates pairs into the data-set figures the competition

@@ -324,3 +324,26 @@ func TestRadix2MatchesDFT(t *testing.T) {
 		}
 	}
 }
+
+// A Scorer reused across pairs of different lengths gives what a fresh
+// Compare gives.
+func TestScorerReuseMatchesCompare(t *testing.T) {
+	_, load := loadCases(t)
+	sc := NewScorer()
+	for _, pr := range [][2]string{{"A_sines", "B_sines"}, {"A900", "B900"}, {"F_randwalk", "E_shifted"}} {
+		want, err := Compare(load(pr[0]), load(pr[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := sc.Compare(load(pr[0]), load(pr[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("%v: scorer %+v, Compare %+v", pr, got, want)
+		}
+	}
+	if _, err := sc.Compare(load("A_sines"), load("A900")); err == nil {
+		t.Fatal("pairs of different lengths were compared")
+	}
+}
