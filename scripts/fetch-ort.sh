@@ -6,15 +6,17 @@
 # sha256 before installing it. Running it again is a no-op when the cached copy
 # already has the right hash.
 #
-# Usage: scripts/fetch-ort.sh [DEST]
-#   DEST defaults to ${XDG_CACHE_HOME:-$HOME/.cache}/podium/onnxruntime-1.30.0/libonnxruntime.so.1
+# Usage: [ORT_CACHE=DIR] scripts/fetch-ort.sh [DEST]
+#   DEST defaults to $ORT_CACHE/libonnxruntime.so.1, ORT_CACHE to
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/podium/onnxruntime-1.30.0 (where podium
+#   looks when neither --ort-lib nor ONNXRUNTIME_SHARED_LIBRARY_PATH is set).
 set -euo pipefail
 
 version=1.30.0
 member=package/bin/napi-v6/linux/x64/libonnxruntime.so.1
 want=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-cache="${XDG_CACHE_HOME:-$HOME/.cache}"
-dest="${1:-$cache/podium/onnxruntime-$version/libonnxruntime.so.1}"
+cache="${ORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/podium/onnxruntime-$version}"
+dest="${1:-$cache/libonnxruntime.so.1}"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 

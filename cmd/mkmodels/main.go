@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "testdata/models", "folder to write the models into")
+	out := flag.String("o", "testdata/models", "folder to write the models into")
 	flag.Parse()
 	if err := write(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "mkmodels:", err)

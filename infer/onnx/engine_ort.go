@@ -69,7 +69,7 @@ func Open(path string, opt Options) (*Engine, error) {
 	default:
 		return nil, fmt.Errorf("open model %s: unknown device %q (want auto, cpu or cuda)", path, opt.Device)
 	}
-	lib, err := FindLibrary(opt.LibraryPath, "")
+	lib, err := findLibrary(opt.LibraryPath, "--ort-lib or "+LibraryEnv, "")
 	if err != nil {
 		return nil, fmt.Errorf("open model %s: %w", path, err)
 	}

@@ -35,7 +35,12 @@ func DefaultLibraryPath() (string, error) {
 // DefaultLibraryPath. The file must exist; when it does not, the error is one
 // line that says how to get it.
 func FindLibrary(flag, env string) (string, error) {
-	path, from := flag, "--ort-lib"
+	return findLibrary(flag, "--ort-lib", env)
+}
+
+// findLibrary is FindLibrary with the flag's origin named for messages.
+func findLibrary(flag, flagFrom, env string) (string, error) {
+	path, from := flag, flagFrom
 	if path == "" {
 		path, from = env, LibraryEnv
 	}

@@ -16,7 +16,7 @@
 // unavailable.
 package onnx
 
-//go:generate go run ../../cmd/mkmodels -out ../../testdata/models
+//go:generate go run ../../cmd/mkmodels -o ../../testdata/models
 
 import (
 	"context"
