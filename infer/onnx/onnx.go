@@ -178,7 +178,7 @@ func (e *Engine) generate(ctx context.Context, mel audio.Mel, noise []float32) (
 		}
 		var m []float32
 		m, buf = windowMel(mel, w.start, w.seconds, buf)
-		y, err := e.run.run(ctx, m, sliceNoise(ns, w.start, w.seconds), w.seconds)
+		y, err := e.runWindow(ctx, m, sliceNoise(ns, w.start, w.seconds), w.seconds)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return motion.Motion{}, ctxErr
@@ -189,6 +189,18 @@ func (e *Engine) generate(ctx context.Context, mel audio.Mel, noise []float32) (
 	}
 	acc.finish()
 	return out, nil
+}
+
+// runWindow runs one window and checks that it gave 30 frames a second.
+func (e *Engine) runWindow(ctx context.Context, mel, noise []float32, seconds int) ([]float32, error) {
+	y, err := e.run.run(ctx, mel, noise, seconds)
+	if err != nil {
+		return nil, err
+	}
+	if want := seconds * motion.Rate * motion.Joints * 2; len(y) != want {
+		return nil, fmt.Errorf("%d output values for a %d s window, want %d", len(y), seconds, want)
+	}
+	return y, nil
 }
 
 // windowing returns the window length and least overlap in seconds.
@@ -214,7 +226,7 @@ func (e *Engine) windowing() (win, overlap int) {
 func (e *Engine) runShort(ctx context.Context, mel audio.Mel, noise []float32, seconds, win int) ([]float32, error) {
 	try := func(n int) ([]float32, error) {
 		m, _ := windowMel(mel, 0, n, nil)
-		return e.run.run(ctx, m, sliceNoise(e.noiseFor(noise, n), 0, n), n)
+		return e.runWindow(ctx, m, sliceNoise(e.noiseFor(noise, n), 0, n), n)
 	}
 	n := max(seconds, e.maxFail+1)
 	lo := max(seconds-1, e.maxFail) // the longest length known not to do

@@ -295,7 +295,21 @@ func TestGenerateWithNoise(t *testing.T) {
 	}
 }
 
+// shortModel returns one frame too few.
+type shortModel struct{ fakeModel }
+
+func (s *shortModel) run(ctx context.Context, mel, noise []float32, seconds int) ([]float32, error) {
+	y, err := s.fakeModel.run(ctx, mel, noise, seconds)
+	return y[:len(y)-motion.Joints*2], err
+}
+
 func TestGenerateErrors(t *testing.T) {
+	bad := &Engine{path: "short.onnx", c: withNoise, run: &shortModel{}}
+	for _, frames := range []int{90 * 100, 90 * 10} {
+		if _, err := bad.Generate(context.Background(), testMel(frames)); err == nil || !strings.Contains(err.Error(), "short.onnx") {
+			t.Errorf("a model one frame short, %d mel frames: error %v", frames, err)
+		}
+	}
 	e := fakeEngine(withNoise, Options{}, &fakeModel{})
 	if _, err := e.Generate(context.Background(), audio.Mel{}); err == nil {
 		t.Error("empty mel: no error")
