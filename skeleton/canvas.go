@@ -22,14 +22,14 @@ import (
 // and the same anti-aliasing.
 type canvas struct {
 	img   *image.RGBA
-	r     *raster.Rasterizer
+	r     bands
 	path  raster.Path
 	paint spanPainter
 }
 
 func newCanvas(img *image.RGBA) canvas {
 	b := img.Bounds()
-	return canvas{img: img, r: raster.NewRasterizer(b.Dx(), b.Dy()), paint: spanPainter{img: img}}
+	return canvas{img: img, r: newBands(b.Dx(), b.Dy()), paint: spanPainter{img: img}}
 }
 
 // pt converts pixel coordinates to the rasteriser's 26.6 fixed point.
@@ -62,11 +62,8 @@ func (c *canvas) fill(col color.NRGBA) {
 	if len(c.path) == 0 {
 		return
 	}
-	c.r.Clear()
-	c.r.UseNonZeroWinding = true
-	c.r.AddPath(c.path)
 	c.paint.setColor(col)
-	c.r.Rasterize(&c.paint)
+	c.r.run(c.path, 0, true, &c.paint)
 }
 
 // fillEvenOdd fills the path with the even-odd rule: two concentric
@@ -75,11 +72,8 @@ func (c *canvas) fillEvenOdd(col color.NRGBA) {
 	if len(c.path) == 0 {
 		return
 	}
-	c.r.Clear()
-	c.r.UseNonZeroWinding = false
-	c.r.AddPath(c.path)
 	c.paint.setColor(col)
-	c.r.Rasterize(&c.paint)
+	c.r.run(c.path, 0, false, &c.paint)
 }
 
 // fillFrom fills the path with the pixels of src (an opaque image of the
@@ -88,12 +82,9 @@ func (c *canvas) fillFrom(src []uint8) {
 	if len(c.path) == 0 {
 		return
 	}
-	c.r.Clear()
-	c.r.UseNonZeroWinding = true
-	c.r.AddPath(c.path)
 	c.paint.setColor(color.NRGBA{A: 0xff})
 	c.paint.src = src
-	c.r.Rasterize(&c.paint)
+	c.r.run(c.path, 0, true, &c.paint)
 	c.paint.src = nil
 }
 
@@ -103,11 +94,8 @@ func (c *canvas) stroke(width float64, col color.NRGBA) {
 	if len(c.path) == 0 || width <= 0 {
 		return
 	}
-	c.r.Clear()
-	c.r.UseNonZeroWinding = true
-	c.r.AddStroke(c.path, fix(width), raster.RoundCapper, raster.RoundJoiner)
 	c.paint.setColor(col)
-	c.r.Rasterize(&c.paint)
+	c.r.run(c.path, width, true, &c.paint)
 }
 
 // line strokes one round-capped segment.

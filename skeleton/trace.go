@@ -18,7 +18,7 @@ import (
 // at each sample, so the ribbon bends without gaps and costs no curve
 // flattening.
 type traceLayer struct {
-	r     *raster.Rasterizer
+	r     bands
 	paint maxPainter
 	path  raster.Path
 	pts   []tracePoint // the current run, newest first
@@ -32,7 +32,7 @@ type tracePoint struct {
 
 func newTraceLayer(w, h int) traceLayer {
 	return traceLayer{
-		r:     raster.NewRasterizer(w, h),
+		r:     newBands(w, h),
 		paint: maxPainter{mask: make([]uint8, w*h), w: w, h: h},
 	}
 }
@@ -119,10 +119,7 @@ func (t *traceLayer) flush() {
 
 // fillPath rasterises the path into the mask at the current level.
 func (t *traceLayer) fillPath() {
-	t.r.Clear()
-	t.r.UseNonZeroWinding = true
-	t.r.AddPath(t.path)
-	t.r.Rasterize(&t.paint)
+	t.r.run(t.path, 0, true, &t.paint)
 }
 
 // composite blends the mask onto img in colour c and clears the mask for
