@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
@@ -118,6 +119,10 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	stderr := &tailBuffer{max: 8 << 10}
 	cmd := exec.CommandContext(runCtx, e.FFmpeg, e.args()...)
 	cmd.Stderr = stderr
+	// Its own process group: a Ctrl-C at the terminal reaches render alone,
+	// which then stops this ffmpeg and removes its file, rather than ffmpeg
+	// finishing a partial video on its own.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 10 * time.Second // do not hang on a stuck pipe once ffmpeg is killed
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

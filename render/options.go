@@ -41,13 +41,13 @@ type Options struct {
 	CRF      int    // libx264 constant rate factor, 0–51
 	NoSmooth bool   // draw the raw motion instead of the Savitzky–Golay smoothed one
 
-	Jobs      int           // songs rendered at once; frames of each song are drawn on all cores anyway
-	Force     bool          // render again even where an up-to-date mp4 exists
-	Keypoints bool          // also write <name>.npy [T30,13,2] float32 and <name>.json
-	Shard     Shard         // this worker's share of the inputs; the zero value means all
-	MaxLength time.Duration // refuse songs longer than this; 0 means no limit
-	FFmpeg    string        // ffmpeg executable; "" means ffmpeg on PATH
-	FFprobe   string        // ffprobe executable; "" means ffprobe on PATH
+	Jobs        int           // songs rendered at once; frames of each song are drawn on all cores anyway
+	Force       bool          // render again even where an up-to-date mp4 exists
+	Keypoints   bool          // also write <name>.npy [T30,13,2] float32 and <name>.json
+	Shard       Shard         // this worker's share of the inputs; the zero value means all
+	MaxDuration time.Duration // refuse songs longer than this; 0 means no limit
+	FFmpeg      string        // ffmpeg executable; "" means ffmpeg on PATH
+	FFprobe     string        // ffprobe executable; "" means ffprobe on PATH
 
 	// Workers is the number of goroutines drawing each song's frames; 0 means
 	// one per core.
@@ -131,8 +131,8 @@ func (o *Options) check() error {
 	if o.Jobs < 0 {
 		return usage("--jobs %d: want at least 1", o.Jobs)
 	}
-	if o.MaxLength < 0 {
-		return usage("--max-duration %v: want a positive duration", o.MaxLength)
+	if o.MaxDuration < 0 {
+		return usage("--max-duration %v: want a positive duration", o.MaxDuration)
 	}
 	if err := o.Shard.valid(); err != nil {
 		return usage("%v", err)

@@ -44,6 +44,10 @@ func (b *board) bar(max int, desc, unit string) (*progressbar.ProgressBar, int) 
 	b.used[slot] = true
 	b.lines[slot] = ""
 	b.mu.Unlock()
+	// A line that wraps would break the cursor arithmetic: keep names short.
+	if r := []rune(desc); len(r) > 32 {
+		desc = string(r[:15]) + "…" + string(r[len(r)-16:])
+	}
 	return progressbar.NewOptions(max,
 		progressbar.OptionSetWriter(&slotWriter{b: b, slot: slot}),
 		progressbar.OptionSetDescription(desc),

@@ -301,7 +301,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	}
 
 	mel, info, err := audio.Load(ctx, in.Path, audio.Options{FFmpeg: b.opt.FFmpeg, FFprobe: b.opt.FFprobe,
-		MaxSeconds: b.opt.MaxLength.Seconds()})
+		MaxSeconds: b.opt.MaxDuration.Seconds()})
 	if err != nil {
 		return fail(err)
 	}
@@ -351,7 +351,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	newDrawer := func() frameDrawer { return skeletonDrawer{p: skeleton.NewPainter(style), m: m} }
 	var written func()
 	if b.board != nil {
-		bar, slot := b.board.bar(m.Frames, in.Rel, "fps")
+		bar, slot := b.board.bar(m.Frames, in.Rel, "frames")
 		defer b.board.release(slot)
 		written = func() { bar.Add(1) }
 	}
