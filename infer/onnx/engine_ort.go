@@ -4,9 +4,11 @@ package onnx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 
 	ort "github.com/yalue/onnxruntime_go"
@@ -120,6 +122,21 @@ func Open(path string, opt Options) (*Engine, error) {
 	return e, nil
 }
 
+// ortMessage is the runtime's own message in err on one line, without
+// onnxruntime_go's prefixes or a repeat of the model's path.
+func ortMessage(err error) string {
+	msg := oneLine(err)
+	for _, p := range []string{"Error loading temporary session: ", "Error running network: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	if strings.HasPrefix(msg, "Load model from ") {
+		if i := strings.Index(msg, " failed:"); i >= 0 {
+			msg = strings.TrimSpace(msg[i+len(" failed:"):])
+		}
+	}
+	return msg
+}
+
 // defaultThreads is the intra-op thread count when Options.Threads is 0: one
 // per core.
 func defaultThreads() int { return runtime.NumCPU() }
@@ -137,7 +154,7 @@ func modelInfo(path string) (ins, outs []tensorSpec, err error) {
 	}
 	in, out, err := ort.GetInputOutputInfoWithOptions(path, so)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open model %s: not a readable ONNX model: %s", path, oneLine(err))
+		return nil, nil, fmt.Errorf("open model %s: not a readable ONNX model (%s)", path, ortMessage(err))
 	}
 	conv := func(infos []ort.InputOutputInfo) []tensorSpec {
 		specs := make([]tensorSpec, len(infos))
@@ -235,7 +252,7 @@ func (s *ortSession) run(ctx context.Context, mel, noise []float32, seconds int)
 		defer outputs[0].Destroy()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s", oneLine(err))
+		return nil, errors.New(ortMessage(err))
 	}
 	t, ok := outputs[0].(*ort.Tensor[float32])
 	frames := int64(seconds * motion.Rate)
