@@ -327,10 +327,12 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 		secs = 1
 	}
 	rate := m.Rate
-	if rate <= 0 {
+	if !(rate > 0) || math.IsInf(rate, 0) {
 		rate = motion.Rate
 	}
-	n := int(math.Round(secs * rate))
+	// No trace reaches before the first frame; min also keeps an absurd
+	// TraceSeconds from overflowing the conversion.
+	n := int(math.Min(math.Round(secs*rate), float64(f)))
 	if n < 1 {
 		return
 	}

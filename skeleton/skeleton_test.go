@@ -211,13 +211,22 @@ func TestDrawBadData(t *testing.T) {
 			t.Fatalf("accent pixel at %d with NaN wrists", i/4)
 		}
 	}
-	// Far out-of-range wrists are clamped, not dropped: still drawn, on
-	// the frame's edge or beyond it.
+	// A wrist far out of range is clamped (to x = −0.5, off the frame), not
+	// dropped: the forearm still runs to the frame's left edge.
 	one = pose()
 	one.Set(0, motion.RightWrist, motion.Point{X: -40, Y: 0.5})
 	img = q.Draw(one, 0)
 	if n := countColour(img, pal.right); n != 0 {
-		t.Errorf("a wrist clamped to x=-0.5 is off-frame but %d accent pixels were drawn", n)
+		t.Errorf("the off-frame wrist left %d accent pixels", n)
+	}
+	// The forearm from the elbow (0.369, 0.580) to (−0.5, 0.5) crosses
+	// x = 0 at y ≈ 0.546.
+	if got := rgba(img, image.Pt(0, 393) /* 0.546·720 */); got != pal.limb {
+		t.Errorf("left edge where the clamped forearm leaves the frame: %v, want the limb colour %v", got, pal.limb)
+	}
+	// Tiny frames.
+	for _, s := range []Style{{Width: 1, Height: 1}, {Width: 16, Height: 9}, {Width: 3, Height: 200}} {
+		NewPainter(s).Draw(m, 30)
 	}
 }
 
