@@ -77,7 +77,7 @@ func TestRunEndToEnd(t *testing.T) {
 	lavfi(t, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=4")
 
 	opt := testOptions(out, in)
-	opt.Keypoints = true
+	opt.Keypoints, opt.Engine = true, "builtin" // the conductor moves: a better test of where things are drawn
 	var log bytes.Buffer
 	opt.Log = &log
 	rep, err := Run(context.Background(), opt)
@@ -98,7 +98,7 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("%s stream lasts %.3f s, want 4 ± 0.1", s.CodecType, d)
 		}
 	}
-	if e := rep.Entries[0]; e.Duration != 4 || e.Frames != 120 || e.Engine != "plain" || e.Timings == nil || e.Timings.Realtime <= 0 {
+	if e := rep.Entries[0]; e.Duration != 4 || e.Frames != 120 || e.Engine != "builtin" || e.Timings == nil || e.Timings.Realtime <= 0 {
 		t.Errorf("report entry %+v", e)
 	}
 
@@ -127,6 +127,21 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	if d := diff(4, 4); d > 24 {
 		t.Errorf("frame %d's corner differs from the background by %d", n, d)
+	}
+	// The skeleton moves: the wrist travels, and so do the drawn pixels.
+	w2 := m.At(n+15, motion.RightWrist)
+	if dist := math.Hypot(float64(w2.X-w.X), float64(w2.Y-w.Y)) * size; dist < 2 {
+		t.Errorf("the right wrist moved %.1f px in half a second", dist)
+	}
+	other := decodeFrame(t, mp4, n+15, size, size)
+	changed := 0
+	for i := range frame {
+		if abs(int(frame[i])-int(other[i])) > 30 {
+			changed++
+		}
+	}
+	if changed < 30 {
+		t.Errorf("frames %d and %d differ in only %d values: the skeleton does not move", n, n+15, changed)
 	}
 	if l := leftovers(t, out); len(l) > 0 {
 		t.Errorf("left behind: %q", l)
