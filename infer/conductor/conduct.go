@@ -1,0 +1,386 @@
+package conductor
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+
+	"github.com/podium-dev/podium/motion"
+)
+
+// Conducting's fixed parameters, in seconds and normalised image units.
+const (
+	// lead is how long before the sound the ictus comes: players follow the
+	// point of maximal deceleration and sound follows it by 30–50 ms (SPEC §7).
+	lead = 0.040
+	// planeY is the height of the ictus plane of the right hand; every beat of
+	// the pattern lands on it. planeYL is the left hand's.
+	planeY  = 0.69
+	planeYL = 0.695
+	// patternW and patternH are the half-width and the rebound height of a
+	// fortissimo beat pattern.
+	patternW = 0.075
+	patternH = 0.28
+	// mirrorGain is the left hand's amplitude relative to the right's.
+	mirrorGain = 0.75
+	// releaseTime is how long the hands take to sink back to rest after the
+	// music stops.
+	releaseTime = 1.2
+)
+
+// Centres of the two hands' patterns and their rest positions at the waist.
+var (
+	centreR = vec{0.42, planeY}
+	centreL = vec{0.582, planeYL}
+	restR   = vec{0.445, 0.70}
+	restL   = vec{0.565, 0.695}
+	// hipCentre is where the trunk turns when it sways.
+	hipCentre = vec{0.512, 0.7435}
+	// neck is where the head turns when it nods.
+	neck = vec{0.501, 0.467}
+)
+
+// patternX gives, for each metre, the ictus x of each beat of the bar in units
+// of patternW, positive toward the body's midline (the right hand's "in").
+// 2/4: down, up; 3/4: down, out, up; 4/4: down, in, out, up (SPEC §7).
+var patternX = map[int][]float64{
+	2: {0, -0.3},
+	3: {0, -1, -0.35},
+	4: {0, 0.75, -1, -0.3},
+}
+
+// reboundH gives the height of the rebound after each beat of the bar, in
+// units of patternH: the rebound after the upbeat is the highest, since it
+// prepares the downbeat's fall.
+var reboundH = map[int][]float64{
+	2: {0.7, 1},
+	3: {0.65, 0.6, 1},
+	4: {0.65, 0.55, 0.6, 1},
+}
+
+// stroke is the right hand's path between two ictuses, as an offset from the
+// pattern's centre.
+type stroke struct {
+	x0, x1   float64 // ictus x at both ends, in image units
+	height   float64 // rebound height, image units
+	gamma    float64 // bounce exponent: 1 sharp (staccato) … 1.5 round (legato)
+	size0    float64 // gesture size at both ends, for a smooth change
+	size1    float64
+	duration float64 // seconds
+}
+
+// at returns the offset at fraction u of the stroke. The height follows
+// sin(πu)^γ: the hand leaves the plane upward and falls back into it, its
+// deceleration peaking at the bottom, which is the ictus.
+func (s stroke) at(u float64) vec {
+	e := u * u * (3 - 2*u) // the rebound heads toward the next beat smoothly
+	b := math.Pow(math.Sin(math.Pi*u), s.gamma)
+	sz := s.size0 + (s.size1-s.size0)*u
+	return vec{s.x0 + (s.x1-s.x0)*e, -saturate(s.height*sz) * b}
+}
+
+// maxRise is the highest a rebound may rise above the ictus plane: to just
+// below the shoulders.
+const maxRise = 0.18
+
+// saturate limits a rebound height smoothly to maxRise: nearly linear for
+// ordinary gestures, so that loudness still shows, while fortissimo
+// upbeats approach the limit instead of running into the shoulder.
+func saturate(a float64) float64 {
+	r := a / maxRise
+	return a / math.Sqrt(math.Sqrt(1+r*r*r*r))
+}
+
+// sizeOf maps loudness (the mel's mean, about 0.05 pp … 0.55 ff) and the beat
+// period to a gesture size: louder music gets bigger gestures, very fast
+// beats slightly smaller ones.
+func sizeOf(loud float32, period float64) float64 {
+	l := math.Max(0, math.Min(1, (float64(loud)-0.05)/0.45))
+	tempo := math.Max(0.75, math.Min(1.1, math.Sqrt(period/0.55)))
+	return (0.25 + 0.75*l) * tempo
+}
+
+// conductor state over one song.
+type plan struct {
+	an      Analysis
+	ictus   []float64 // time of each beat's ictus
+	size    []float64 // gesture size per beat
+	xs      []float64 // ictus x offset per beat (image units, right hand)
+	height  []float64 // rebound height after each beat, before size
+	gamma   []float64
+	segEnd  []bool    // beat k ends a stretch of conducting (the next beat, if any, starts afresh)
+	period  []float64 // the beat's own duration, or the local one at a stretch's end
+	cue     []bool    // beat k is a big entrance the left hand cues
+	end     []float64 // at a stretch's last beat: when the sound stops after it
+	crescen []float32 // per mel frame: 0 … 1 how strongly the music grows
+}
+
+// Conduct turns an analysis into frames of motion at motion.Rate. It is
+// O(frames + beats).
+func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.Motion, error) {
+	m := motion.New(frames, motion.Rate)
+	pl := makePlan(an, seed)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
+	// Slow, seeded drift of the body: three incommensurate sways.
+	var drift [3]struct{ f, ph, a float64 }
+	for i := range drift {
+		drift[i].f = 0.03 + 0.09*rng.Float64()
+		drift[i].ph = 2 * math.Pi * rng.Float64()
+		drift[i].a = 0.002 + 0.002*rng.Float64()
+	}
+	swayPhase := 2 * math.Pi * rng.Float64()
+	phrase := 8.0 // seconds per sway cycle: two bars at the song's tempo
+	if an.Tempo > 0 {
+		phrase = 2 * float64(an.Metre) * 60 / an.Tempo
+		for phrase < 3 {
+			phrase *= 2
+		}
+	}
+	k := -1 // the last beat whose ictus is at or before t
+	nb := len(pl.ictus)
+	for f := 0; f < frames; f++ {
+		if f%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return motion.Motion{}, err
+			}
+		}
+		t := float64(f) / motion.Rate
+		for k+1 < nb && pl.ictus[k+1] <= t {
+			k++
+		}
+		off, rest, nod, pulse, act := pl.hand(t, k)
+		mf := min(int(t*pl.an.Rate), len(pl.an.Loudness)-1)
+		// The body: a rigid trunk that sways with the phrase and drifts
+		// slowly; the head nods with the beat.
+		sway := math.Sin(2*math.Pi*t/phrase + swayPhase)
+		dx := 0.0
+		for _, d := range drift {
+			dx += d.a * math.Sin(2*math.Pi*d.f*t+d.ph)
+		}
+		dx *= 0.2 + 0.8*act // standing still in silence
+		dx += act * 0.015 * sway
+		theta := act * 0.03 * math.Sin(2*math.Pi*t/phrase+swayPhase+0.9)
+		// The whole body rises a little with each rebound (the knees give
+		// with the beat).
+		dy := -0.016 * pulse
+		var pose [motion.Joints]vec
+		for j := range pose {
+			pose[j] = rotate(template[j], hipCentre, theta).add(vec{dx, dy})
+		}
+		neckNow := rotate(neck, hipCentre, theta).add(vec{dx, dy})
+		headTilt := act * 0.05 * math.Sin(2*math.Pi*t/(1.5*phrase)+swayPhase)
+		for j := motion.Nose; j <= motion.RightEar; j++ {
+			pose[j] = rotate(pose[j], neckNow, headTilt).add(vec{0, nod})
+		}
+		// The hands: the right hand conducts; the left mirrors it at lower
+		// amplitude, shapes crescendos and cues entrances.
+		right := mix(centreR.add(off), restR, rest).add(vec{dx, 0})
+		mirror := vec{-off.x, off.y}.scale(mirrorGain)
+		left := centreL.add(mirror)
+		if mf >= 0 {
+			c := float64(pl.crescen[mf])
+			lift := vec{centreL.x + 0.02, restL.y - 0.05 - 0.3*float64(pl.an.Loudness[mf])}
+			left = mix(left, lift.add(mirror.scale(0.3)), c)
+		}
+		if q := pl.cueWeight(t, k); q > 0 {
+			left = mix(left, vec{centreL.x + 0.075, planeYL - 0.13}, q)
+		}
+		left = mix(left, restL, rest).add(vec{dx, 0})
+		eR, wR := solveArm(pose[motion.RightShoulder], guard(right, pose[motion.RightShoulder]), 1)
+		eL, wL := solveArm(pose[motion.LeftShoulder], guard(left, pose[motion.LeftShoulder]), -1)
+		pose[motion.RightElbow], pose[motion.RightWrist] = eR, wR
+		pose[motion.LeftElbow], pose[motion.LeftWrist] = eL, wL
+		for j, p := range pose {
+			m.Set(f, j, motion.Point{X: clamp01(p.x), Y: clamp01(p.y)})
+		}
+	}
+	return m, nil
+}
+
+func clamp01(v float64) float32 { return float32(math.Max(0, math.Min(1, v))) }
+
+func smoothstep(a, b, x float64) float64 {
+	u := math.Max(0, math.Min(1, (x-a)/(b-a)))
+	return u * u * (3 - 2*u)
+}
+
+// makePlan prepares every beat's stroke: ictus time, position in the
+// pattern, size, sharpness, and where conducting stops and starts again.
+func makePlan(an Analysis, seed int64) *plan {
+	nb := len(an.Beats)
+	pl := &plan{an: an, ictus: make([]float64, nb), size: make([]float64, nb), xs: make([]float64, nb),
+		height: make([]float64, nb), gamma: make([]float64, nb), segEnd: make([]bool, nb),
+		period: make([]float64, nb), cue: make([]bool, nb)}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0xbea7))
+	metre := an.Metre
+	if patternX[metre] == nil {
+		metre = 4
+	}
+	px, ph := patternX[metre], reboundH[metre]
+	defPeriod := 0.6
+	if an.Tempo > 0 {
+		defPeriod = 60 / an.Tempo
+	}
+	for k, b := range an.Beats {
+		pl.ictus[k] = b.Time - lead
+	}
+	// A stretch of conducting ends where the next beat is far (a rest, a
+	// fermata) or the music stops in between.
+	for k := 0; k < nb; k++ {
+		if k == nb-1 {
+			pl.segEnd[k] = true
+			continue
+		}
+		d := pl.ictus[k+1] - pl.ictus[k]
+		ref := defPeriod
+		if k > 0 && !pl.segEnd[k-1] {
+			ref = pl.ictus[k] - pl.ictus[k-1]
+		} else if k+2 < nb {
+			ref = pl.ictus[k+2] - pl.ictus[k+1]
+		}
+		f0, f1 := int(an.Beats[k].Time*an.Rate), int(an.Beats[k+1].Time*an.Rate)
+		pl.segEnd[k] = d > 1.75*ref || gapBetween(an.Active, max(f0, 0), min(f1, len(an.Active)-1))
+	}
+	pl.end = make([]float64, nb)
+	for k := 0; k < nb; k++ {
+		if pl.segEnd[k] {
+			pl.end[k] = pl.soundEnd(k)
+		}
+		switch {
+		case !pl.segEnd[k]:
+			pl.period[k] = pl.ictus[k+1] - pl.ictus[k]
+		case k > 0 && !pl.segEnd[k-1]:
+			pl.period[k] = pl.period[k-1]
+		default:
+			pl.period[k] = defPeriod
+		}
+	}
+	for k, b := range an.Beats {
+		pos := b.InBar % len(px)
+		pl.xs[k] = patternW * (px[pos] + 0.08*(rng.Float64()-0.5))
+		pl.height[k] = patternH * ph[pos] * (1 + 0.08*(rng.Float64()-0.5))
+		pl.gamma[k] = 1.5 - 0.5*float64(b.Sharp)
+		pl.size[k] = sizeOf(b.Loud, pl.period[k])
+	}
+	// Sizes change from beat to beat, not by jumps.
+	if nb > 2 {
+		raw := append([]float64(nil), pl.size...)
+		for k := 1; k < nb-1; k++ {
+			pl.size[k] = 0.25*raw[k-1] + 0.5*raw[k] + 0.25*raw[k+1]
+		}
+	}
+	// Big entrances: a strong beat where the music jumps in loudness.
+	for k, b := range an.Beats {
+		f := int(b.Time * an.Rate)
+		before := int((b.Time - 0.6) * an.Rate)
+		if before >= 0 && f < len(an.Loudness) && b.Strength > 1.6 && b.Loud-an.Loudness[before] > 0.12 {
+			pl.cue[k] = true
+		}
+	}
+	// Crescendo: how fast the loudness rises over ±1.5 s, per mel frame.
+	n := len(an.Loudness)
+	pl.crescen = make([]float32, n)
+	w := int(1.5 * an.Rate)
+	for i := range pl.crescen {
+		a, b := max(0, i-w), min(n-1, i+w)
+		if b <= a || !an.Active[i] {
+			continue
+		}
+		slope := float64(an.Loudness[b]-an.Loudness[a]) / (float64(b-a) / an.Rate) // per second
+		pl.crescen[i] = float32(smoothstep(0.004, 0.014, slope))
+	}
+	smoothInPlace(pl.crescen, 0.8*an.Rate)
+	return pl
+}
+
+// hand returns the right hand's offset from its pattern centre at time t
+// (k is the last beat with ictus ≤ t, -1 if none), how far it is at rest
+// (0 conducting … 1 at rest), the head's nod (y offset), the beat's pulse
+// (the rebound's height scaled by the gesture size, 0 at the ictus) and how
+// active the body is (0 … 1).
+func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) {
+	nb := len(pl.ictus)
+	// Inside a stretch of conducting: the stroke from beat k to k+1.
+	if k >= 0 && k < nb-1 && !pl.segEnd[k] {
+		s := pl.strokeFrom(k)
+		u := (t - pl.ictus[k]) / s.duration
+		off = s.at(u)
+		sz := pl.size[k]
+		// The head dips just after the ictus and is back by the next.
+		sn := math.Sin(math.Pi * u)
+		nod = 0.008 * sz * sn * sn * (1.5 - u) / 1.5
+		return off, 0, nod, sz * math.Pow(math.Sin(math.Pi*u), 2), 1
+	}
+	// Outside: after the last ictus of a stretch the hand rises and holds
+	// while the music sounds, then sinks to rest; one beat before the next
+	// stretch it prepares.
+	rest = 1
+	if k >= 0 {
+		p := pl.period[k]
+		rise := smoothstep(0, 0.5*p, t-pl.ictus[k])
+		hold := vec{pl.xs[k] * 0.5, -0.45 * patternH * pl.size[k] * rise}
+		end := pl.end[k]
+		rest = smoothstep(end, end+releaseTime, t)
+		off = hold
+		act = 1 - rest
+	}
+	if k+1 < nb {
+		next := k + 1
+		p := pl.period[next]
+		start := pl.ictus[next] - p
+		if t >= start {
+			prevPos := (pl.an.Beats[next].InBar + pl.an.Metre - 1) % pl.an.Metre
+			px := patternX[pl.an.Metre]
+			if px == nil {
+				px = patternX[4]
+				prevPos %= 4
+			}
+			s := stroke{x0: patternW * px[prevPos], x1: pl.xs[next], height: patternH * reboundH[len(px)][prevPos],
+				gamma: pl.gamma[next], size0: pl.size[next], size1: pl.size[next], duration: p}
+			u := (t - start) / p
+			w := smoothstep(0, 0.5, u)
+			prep := s.at(u)
+			// Blend from wherever the hand was (rest or hold) into the
+			// preparatory upbeat: by its apex it is fully conducting.
+			from := mix(off, restR.sub(centreR), rest)
+			off = mix(from, prep, w)
+			rest = 0
+			act = math.Max(act, w)
+		}
+	}
+	return off, rest, nod, 0, act
+}
+
+// strokeFrom builds the stroke from beat k to beat k+1.
+func (pl *plan) strokeFrom(k int) stroke {
+	return stroke{x0: pl.xs[k], x1: pl.xs[k+1], height: pl.height[k], gamma: pl.gamma[k+1],
+		size0: pl.size[k], size1: pl.size[k+1], duration: pl.ictus[k+1] - pl.ictus[k]}
+}
+
+// soundEnd is when the music stops after beat k: the first silent mel frame
+// after it, or the end of the song.
+func (pl *plan) soundEnd(k int) float64 {
+	an := pl.an
+	f := max(0, int(an.Beats[k].Time*an.Rate))
+	for f < len(an.Active) && an.Active[f] {
+		f++
+	}
+	return float64(f) / an.Rate
+}
+
+// cueWeight is how far the left hand is cueing at time t: it rises during
+// the beat before a big entrance and falls away after it.
+func (pl *plan) cueWeight(t float64, k int) float64 {
+	q := 0.0
+	for _, j := range []int{k, k + 1} {
+		if j < 0 || j >= len(pl.ictus) || !pl.cue[j] {
+			continue
+		}
+		p := pl.period[j]
+		ic := pl.ictus[j]
+		up := smoothstep(ic-p, ic, t)
+		down := 1 - smoothstep(ic+0.3*p, ic+1.5*p, t)
+		q = math.Max(q, up*down)
+	}
+	return q
+}

@@ -1,0 +1,666 @@
+package conductor
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/podium-dev/podium/audio"
+)
+
+// Analysis is what the conductor hears in a mel: the beats it will give, the
+// metre, the loudness and where the music plays. Times are in seconds of the
+// mel's timeline (frame i of the mel is at i/90 s).
+type Analysis struct {
+	Tempo     float64   // global tempo in BPM at the level the conductor beats
+	Metre     int       // beats per bar: 2, 3 or 4
+	Beats     []Beat    // the beats, in order; only where music plays
+	Loudness  []float32 // smoothed loudness per mel frame, 0 (silence) … about 0.7 (ff)
+	Active    []bool    // per mel frame: music is sounding
+	Rate      float64   // frames per second of Loudness and Active
+	Downbeats []int     // indices into Beats of the first beat of each bar
+}
+
+// Beat is one beat the conductor gives.
+type Beat struct {
+	Time     float64 // seconds: when the sound of the beat starts
+	InBar    int     // 0 for the downbeat … Metre-1 for the upbeat
+	Strength float32 // onset strength at the beat relative to the song's median beat
+	Sharp    float32 // 0 legato … 1 staccato: how fast the sound decays after the beat
+	Loud     float32 // loudness just after the beat
+}
+
+// Listening's fixed parameters. Frames are mel frames at 90 Hz.
+const (
+	melRate = audio.MelRate
+	// onsetLatency is how much later than the written beat the spectral-flux
+	// peak of a note appears in a ConductorMotion100 mel, in seconds; measured
+	// on the synthesized pieces of internal/synth (a negative value: the
+	// 2048-sample analysis window centred on a frame hears a note before the
+	// frame's own time).
+	onsetLatency = -0.012
+	minBPM       = 48.0  // the slowest beat a conductor gives
+	maxBPM       = 192.0 // the fastest
+	lowBands     = 16    // the lowest mel bands (below ~420 Hz): bass and timpani
+	tightness    = 60.0  // beat-tracking penalty on squared log deviation from the local period
+)
+
+// features holds the per-frame signals listening works on.
+type features struct {
+	onset   []float32 // spectral flux of the dB mel, all bands, normalised to unit std
+	low     []float32 // spectral flux of the lowest bands
+	loud    []float32 // mean dB-mel value (the mel is dB/80 + 1), lightly smoothed
+	active  []bool
+	chroma  []float32 // per-frame mean over the mid bands in 8 groups, for harmonic change
+	nGroups int
+}
+
+// Listen analyses the mel. It is O(frames · bands) plus beat tracking that is
+// O(frames · period); its working memory is a few float32 per frame.
+func Listen(ctx context.Context, mel audio.Mel) (Analysis, error) {
+	n := mel.Frames
+	an := Analysis{Rate: melRate, Metre: 4}
+	if n < 2 {
+		an.Loudness = make([]float32, n)
+		an.Active = make([]bool, n)
+		return an, nil
+	}
+	fe := computeFeatures(mel)
+	an.Loudness, an.Active = fe.loud, fe.active
+	if err := ctx.Err(); err != nil {
+		return an, err
+	}
+	period, periods := tempoTrack(fe.onset, fe.active)
+	if period == 0 {
+		return an, nil // no music: no beats
+	}
+	an.Tempo = 60 * melRate / period
+	if err := ctx.Err(); err != nil {
+		return an, err
+	}
+	frames := trackBeats(fe.onset, fe.active, periods)
+	an.Beats, frames = describeBeats(fe, frames, periods)
+	an.Metre = detectMetre(fe, an.Beats, frames, periods)
+	for i, b := range an.Beats {
+		if b.InBar == 0 {
+			an.Downbeats = append(an.Downbeats, i)
+		}
+	}
+	return an, ctx.Err()
+}
+
+// computeFeatures makes one pass over the mel.
+func computeFeatures(mel audio.Mel) features {
+	n := mel.Frames
+	const groups = 8
+	fe := features{
+		onset: make([]float32, n), low: make([]float32, n), loud: make([]float32, n),
+		active: make([]bool, n), chroma: make([]float32, n*groups), nGroups: groups,
+	}
+	// Column 0 is the highest band: the low bands are the last columns; the
+	// "mid" bands for harmonic change are the 64 above them.
+	lowFrom := audio.MelBands - lowBands
+	midFrom, midTo := lowFrom-64, lowFrom
+	prev := mel.Row(0)
+	for t := 0; t < n; t++ {
+		row := mel.Row(t)
+		var flux, lflux, sum float32
+		for b, v := range row {
+			sum += v
+			if d := v - prev[b]; d > 0 {
+				flux += d
+				if b >= lowFrom {
+					lflux += d
+				}
+			}
+		}
+		fe.onset[t], fe.low[t], fe.loud[t] = flux, lflux, sum/audio.MelBands
+		g := fe.chroma[t*groups : (t+1)*groups]
+		for b := midFrom; b < midTo; b++ {
+			g[(b-midFrom)*groups/(midTo-midFrom)] += row[b]
+		}
+		prev = row
+	}
+	// Onset strength in units of its own spread, so beat tracking's penalty
+	// means the same for quiet and loud songs.
+	var s, ss float64
+	for _, v := range fe.onset {
+		s += float64(v)
+		ss += float64(v) * float64(v)
+	}
+	mean := s / float64(n)
+	sd := math.Sqrt(math.Max(ss/float64(n)-mean*mean, 0))
+	if sd > 1e-9 {
+		for t := range fe.onset {
+			fe.onset[t] = float32(float64(fe.onset[t]) / sd)
+		}
+	} else {
+		clear(fe.onset)
+	}
+	// Loudness: smoothed forward and backward (about 0.1 s) so it has no lag.
+	smoothInPlace(fe.loud, 0.1*melRate)
+	// Music sounds where the loudness stands clearly above the floor; the
+	// threshold follows the song's loud passages so a quiet recording still
+	// counts as music, but never below a fixed floor so noise does not.
+	hi := percentile(fe.loud, 0.95)
+	thr := float32(math.Max(0.03, 0.1*float64(hi)))
+	for t, v := range fe.loud {
+		fe.active[t] = v > thr
+	}
+	return fe
+}
+
+// smoothInPlace runs a one-pole smoother of time constant tau frames forward
+// and then backward: zero phase, O(n).
+func smoothInPlace(x []float32, tau float64) {
+	if len(x) == 0 || tau <= 0 {
+		return
+	}
+	a := float32(1 - math.Exp(-1/tau))
+	y := x[0]
+	for i := range x {
+		y += a * (x[i] - y)
+		x[i] = y
+	}
+	y = x[len(x)-1]
+	for i := len(x) - 1; i >= 0; i-- {
+		y += a * (x[i] - y)
+		x[i] = y
+	}
+}
+
+// percentile returns the q-quantile of x using a 256-bin histogram of [0,1]
+// (the mel's range), O(n) without sorting a copy.
+func percentile(x []float32, q float64) float32 {
+	var hist [257]int
+	for _, v := range x {
+		i := int(math.Max(0, math.Min(1, float64(v))) * 256)
+		hist[i]++
+	}
+	want := int(q * float64(len(x)))
+	acc := 0
+	for i, c := range hist {
+		acc += c
+		if acc > want {
+			return float32(i) / 256
+		}
+	}
+	return 1
+}
+
+// tempoTrack finds the beat period in frames: a global period (autocorrelation
+// of the onset strength with a broad prior), then a local period every second
+// by Viterbi over windowed autocorrelations near the global one, so tempo
+// changes and rubato are followed. It returns the global period and the local
+// period of every frame; 0 when nothing plays.
+func tempoTrack(onset []float32, active []bool) (float64, []float32) {
+	n := len(onset)
+	minLag := int(math.Floor(60 * melRate / maxBPM))
+	maxLag := int(math.Ceil(60 * melRate / minBPM))
+	nl := maxLag + 1
+	// Mean-removed onset over active frames; silence contributes nothing.
+	var s float64
+	cnt := 0
+	for t, v := range onset {
+		if active[t] {
+			s += float64(v)
+			cnt++
+		}
+	}
+	if cnt < 2*maxLag {
+		return 0, nil
+	}
+	mean := float32(s / float64(cnt))
+	x := make([]float32, n)
+	for t, v := range onset {
+		if active[t] {
+			x[t] = v - mean
+		}
+	}
+	// Per-second sums of lagged products: bins[sec*nl+lag]. Windowed and
+	// global autocorrelations are sums of bins, so the cost is one pass of
+	// frames × lags whatever the window.
+	secs := (n + melRate - 1) / melRate
+	bins := make([]float32, secs*nl)
+	for t := 0; t < n; t++ {
+		xt := x[t]
+		if xt == 0 {
+			continue
+		}
+		b := bins[(t/melRate)*nl:]
+		lo := max(0, t-maxLag)
+		for u := t; u >= lo; u-- {
+			b[t-u] += xt * x[u]
+		}
+	}
+	global := make([]float64, nl)
+	for sec := 0; sec < secs; sec++ {
+		for l := 0; l < nl; l++ {
+			global[l] += float64(bins[sec*nl+l])
+		}
+	}
+	if global[0] <= 0 {
+		return 0, nil
+	}
+	period := choosePeriod(global, minLag, maxLag)
+	// Local periods within 0.6–1.6 of the global one, every second, over
+	// 6-second windows, chosen by Viterbi with a penalty on tempo jumps.
+	lo := max(minLag, int(0.6*period))
+	hi := min(maxLag, int(math.Ceil(1.6*period)))
+	ns := hi - lo + 1
+	score := make([]float32, secs*ns)
+	win := make([]float64, nl)
+	const half = 3
+	for sec := 0; sec < secs; sec++ {
+		clear(win)
+		for w := max(0, sec-half); w < min(secs, sec+half); w++ {
+			for l := 0; l < nl; l++ {
+				win[l] += float64(bins[w*nl+l])
+			}
+		}
+		// Normalise to the window's energy and add the comb of the double
+		// lag, which sharpens the peak at the true period.
+		top := 1e-9
+		for l := lo; l <= hi; l++ {
+			v := win[l]
+			if 2*l < nl {
+				v += 0.5 * win[2*l]
+			}
+			top = math.Max(top, v)
+		}
+		for l := lo; l <= hi; l++ {
+			v := win[l]
+			if 2*l < nl {
+				v += 0.5 * win[2*l]
+			}
+			score[sec*ns+l-lo] = float32(math.Max(v, 0) / top)
+		}
+	}
+	path := viterbiLags(score, secs, ns, lo, period)
+	periods := make([]float32, n)
+	for t := range periods {
+		// Interpolate between the per-second centres.
+		f := float64(t)/melRate - 0.5
+		i := int(math.Floor(f))
+		a := f - float64(i)
+		p0 := path[min(max(i, 0), secs-1)]
+		p1 := path[min(max(i+1, 0), secs-1)]
+		periods[t] = float32((1-a)*p0 + a*p1)
+	}
+	return period, periods
+}
+
+// choosePeriod picks the beat period from a global autocorrelation: the lag
+// with the best autocorrelation weighted by a broad prior around 110 BPM, then
+// the fastest related level (a half or a third of it) whose own
+// autocorrelation is nearly as strong: the beat a conductor gives is the
+// fastest clear pulse, not the bar.
+func choosePeriod(ac []float64, minLag, maxLag int) float64 {
+	comb := func(l int) float64 {
+		v := ac[l]
+		if 2*l < len(ac) {
+			v += 0.5 * ac[2*l]
+		}
+		return v
+	}
+	best, bestScore := minLag, math.Inf(-1)
+	for l := minLag; l <= maxLag; l++ {
+		if !(ac[l] >= ac[l-1] && ac[l] >= ac[min(l+1, len(ac)-1)]) {
+			continue // local maxima only
+		}
+		bpm := 60 * melRate / float64(l)
+		d := math.Log2(bpm / 110)
+		sc := comb(l) * math.Exp(-d*d/(2*0.9*0.9))
+		if sc > bestScore {
+			best, bestScore = l, sc
+		}
+	}
+	for _, div := range []int{2, 3} {
+		l := peakNear(ac, float64(best)/float64(div), minLag, maxLag)
+		if l >= minLag && ac[l] >= 0.6*ac[best] {
+			best = l
+			break
+		}
+	}
+	return refine(ac, best)
+}
+
+// peakNear returns the lag of the largest autocorrelation within ±8 % of lag,
+// or -1 when that range is outside [minLag, maxLag].
+func peakNear(ac []float64, lag float64, minLag, maxLag int) int {
+	lo := max(minLag, int(math.Floor(lag*0.92)))
+	hi := min(maxLag, int(math.Ceil(lag*1.08)))
+	best := -1
+	for l := lo; l <= hi; l++ {
+		if best < 0 || ac[l] > ac[best] {
+			best = l
+		}
+	}
+	return best
+}
+
+// refine interpolates the peak at lag l with a parabola through its neighbours.
+func refine(ac []float64, l int) float64 {
+	if l <= 0 || l >= len(ac)-1 {
+		return float64(l)
+	}
+	a, b, c := ac[l-1], ac[l], ac[l+1]
+	den := a - 2*b + c
+	if den >= 0 {
+		return float64(l)
+	}
+	return float64(l) + math.Max(-0.5, math.Min(0.5, 0.5*(a-c)/den))
+}
+
+// viterbiLags finds the smoothest sequence of lags (one per second) through
+// the per-second scores, penalising squared log-ratio jumps between seconds.
+func viterbiLags(score []float32, secs, ns, lo int, period float64) []float64 {
+	const jump = 25.0 // penalty per (ln ratio)² between consecutive seconds
+	cost := make([]float64, ns)
+	next := make([]float64, ns)
+	back := make([]int32, secs*ns)
+	logl := make([]float64, ns)
+	for i := range logl {
+		logl[i] = math.Log(float64(lo + i))
+	}
+	lp := math.Log(period)
+	for i := range cost {
+		d := logl[i] - lp
+		cost[i] = float64(score[i]) - 2*d*d
+	}
+	for sec := 1; sec < secs; sec++ {
+		for i := 0; i < ns; i++ {
+			best, arg := math.Inf(-1), 0
+			for j := 0; j < ns; j++ {
+				d := logl[i] - logl[j]
+				if v := cost[j] - jump*d*d; v > best {
+					best, arg = v, j
+				}
+			}
+			next[i] = best + float64(score[sec*ns+i])
+			back[sec*ns+i] = int32(arg)
+		}
+		cost, next = next, cost
+	}
+	path := make([]float64, secs)
+	i := 0
+	for j := range cost {
+		if cost[j] > cost[i] {
+			i = j
+		}
+	}
+	for sec := secs - 1; sec >= 0; sec-- {
+		path[sec] = float64(lo + i)
+		i = int(back[sec*ns+i])
+	}
+	return path
+}
+
+// trackBeats places beats by dynamic programming (Ellis 2007): each beat
+// gathers the onset strength at its frame plus the best score of a previous
+// beat about one local period earlier, penalised by the squared log deviation
+// from that period. In silence the penalty is relaxed so that the beat may
+// start afresh when the music returns. It returns beat frames in order.
+func trackBeats(onset []float32, active []bool, periods []float32) []int {
+	n := len(onset)
+	score := make([]float32, n)
+	back := make([]int32, n)
+	// ln of every lag once, so the inner loop has no transcendental calls.
+	maxLag := int(math.Ceil(1.5*60*melRate/minBPM)) + 2
+	logLag := make([]float32, maxLag+1)
+	for l := 1; l <= maxLag; l++ {
+		logLag[l] = float32(math.Log(float64(l)))
+	}
+	for t := 0; t < n; t++ {
+		p := float64(periods[t])
+		lo, hi := int(0.7*p), min(int(math.Ceil(1.4*p)), maxLag)
+		best, arg := float32(0), int32(-1)
+		lp := float32(math.Log(p))
+		alpha := float32(tightness)
+		if !active[t] {
+			alpha *= 0.05
+		}
+		for l := lo; l <= hi && t-l >= 0; l++ {
+			d := logLag[l] - lp
+			if v := score[t-l] - alpha*d*d; arg < 0 || v > best {
+				best, arg = v, int32(t-l)
+			}
+		}
+		o := onset[t]
+		if !active[t] {
+			o = 0
+		}
+		if arg < 0 || best < 0 {
+			// Starting a new chain beats a chain that costs more than it earns.
+			score[t], back[t] = o, -1
+		} else {
+			score[t], back[t] = o+best, arg
+		}
+	}
+	// End at the best-scoring frame among the last period of the last active
+	// stretch.
+	last := n - 1
+	for last > 0 && !active[last] {
+		last--
+	}
+	p := int(periods[last])
+	end := last
+	for t := max(0, last-p); t <= last; t++ {
+		if score[t] > score[end] {
+			end = t
+		}
+	}
+	var beats []int
+	for t := int32(end); t >= 0; t = back[t] {
+		beats = append(beats, int(t))
+	}
+	slices.Reverse(beats)
+	return beats
+}
+
+// describeBeats keeps the beats where music plays and that the music
+// supports, refines their times and measures each one. Beats in silence go;
+// so do runs of two or more beats without onsets at the ends of the music or
+// within it (a held chord or a fermata: the conductor holds rather than
+// beats). It returns the beats and their frames.
+func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int) {
+	n := len(fe.onset)
+	peak := func(f int) float32 {
+		var m float32
+		for t := max(0, f-2); t <= min(n-1, f+2); t++ {
+			m = max(m, fe.onset[t])
+		}
+		return m
+	}
+	var kept []int
+	var strength []float32
+	for _, f := range frames {
+		if fe.active[f] {
+			kept = append(kept, f)
+			strength = append(strength, peak(f))
+		}
+	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	med := median(strength)
+	weak := make([]bool, len(kept))
+	for i, s := range strength {
+		weak[i] = s < 0.3*med
+	}
+	// Drop runs of ≥ 2 weak beats, and weak beats that start or end the
+	// music or border a silence.
+	drop := make([]bool, len(kept))
+	for i := 0; i < len(kept); {
+		if !weak[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(kept) && weak[j] {
+			j++
+		}
+		edge := i == 0 || j == len(kept) || gapBetween(fe.active, kept[i-1], kept[i]) || gapBetween(fe.active, kept[j-1], kept[j])
+		if j-i >= 2 || edge {
+			for k := i; k < j; k++ {
+				drop[k] = true
+			}
+		}
+		i = j
+	}
+	var beats []Beat
+	var out []int
+	for i, f := range kept {
+		if drop[i] {
+			continue
+		}
+		p := float64(periods[f])
+		// Sub-frame time from a parabola through the onset peak.
+		tf := float64(f)
+		if f > 0 && f < n-1 {
+			a, b, c := float64(fe.onset[f-1]), float64(fe.onset[f]), float64(fe.onset[f+1])
+			if den := a - 2*b + c; den < 0 && b >= a && b >= c {
+				tf += 0.5 * (a - c) / den
+			}
+		}
+		// Loudness just after the beat and half a beat later: a fast fall
+		// means staccato.
+		l0 := maxOver(fe.loud, f, f+11) // the next 0.12 s
+		l1 := fe.loud[min(n-1, f+int(0.6*p))]
+		sharp := float32(math.Max(0, math.Min(1, float64(l0-l1)/0.08)))
+		beats = append(beats, Beat{
+			Time:     tf/melRate - onsetLatency,
+			Strength: strength[i] / max(med, 1e-6),
+			Sharp:    sharp,
+			Loud:     l0,
+		})
+		out = append(out, f)
+	}
+	return beats, out
+}
+
+// gapBetween reports whether the music stops anywhere between frames a and b.
+func gapBetween(active []bool, a, b int) bool {
+	for t := a; t <= b; t++ {
+		if !active[t] {
+			return true
+		}
+	}
+	return false
+}
+
+func maxOver(x []float32, a, b int) float32 {
+	var m float32
+	for t := max(0, a); t <= min(len(x)-1, b); t++ {
+		m = max(m, x[t])
+	}
+	return m
+}
+
+func median(x []float32) float32 {
+	c := slices.Clone(x)
+	slices.Sort(c)
+	return c[len(c)/2]
+}
+
+// detectMetre finds the metre and the downbeat from accent periodicity: each
+// beat's accent is its low-band onset (bass, timpani), its loudness and the
+// harmonic change across it; the metre and phase are those whose beats in
+// one position stand out most from the others. It sets InBar on every beat.
+func detectMetre(fe features, beats []Beat, frames []int, periods []float32) int {
+	nb := len(beats)
+	if nb < 8 {
+		for i := range beats {
+			beats[i].InBar = i % 4
+		}
+		return 4
+	}
+	n := len(fe.onset)
+	g := fe.nGroups
+	low := make([]float64, nb)
+	loud := make([]float64, nb)
+	harm := make([]float64, nb)
+	var before, after [16]float64
+	for i, f := range frames {
+		low[i] = float64(maxOver(fe.low, f-2, f+3))
+		loud[i] = float64(beats[i].Loud)
+		w := int(0.5 * float64(periods[f]))
+		clear(before[:g])
+		clear(after[:g])
+		for t := max(0, f-w); t < f; t++ {
+			for k := 0; k < g; k++ {
+				before[k] += float64(fe.chroma[t*g+k])
+			}
+		}
+		for t := f; t < min(n, f+w); t++ {
+			for k := 0; k < g; k++ {
+				after[k] += float64(fe.chroma[t*g+k])
+			}
+		}
+		harm[i] = 1 - cosine(before[:g], after[:g])
+	}
+	acc := make([]float64, nb)
+	for _, feat := range []struct {
+		x []float64
+		w float64
+	}{{low, 1}, {loud, 0.5}, {harm, 1}} {
+		zscore(feat.x)
+		for i := range acc {
+			acc[i] += feat.w * feat.x[i]
+		}
+	}
+	bestM, bestPhase, bestScore := 4, 0, math.Inf(-1)
+	for _, m := range []int{4, 3, 2} {
+		for ph := 0; ph < m; ph++ {
+			var on, off float64
+			var non, noff int
+			for i, a := range acc {
+				if (i-ph)%m == 0 {
+					on += a
+					non++
+				} else {
+					off += a
+					noff++
+				}
+			}
+			sc := on/float64(max(non, 1)) - off/float64(max(noff, 1))
+			if sc > bestScore+1e-9 {
+				bestM, bestPhase, bestScore = m, ph, sc
+			}
+		}
+	}
+	for i := range beats {
+		beats[i].InBar = ((i-bestPhase)%bestM + bestM) % bestM
+	}
+	return bestM
+}
+
+func cosine(a, b []float64) float64 {
+	var ab, aa, bb float64
+	for i := range a {
+		ab += a[i] * b[i]
+		aa += a[i] * a[i]
+		bb += b[i] * b[i]
+	}
+	if aa == 0 || bb == 0 {
+		return 1
+	}
+	return ab / math.Sqrt(aa*bb)
+}
+
+func zscore(x []float64) {
+	var s, ss float64
+	for _, v := range x {
+		s += v
+		ss += v * v
+	}
+	m := s / float64(len(x))
+	sd := math.Sqrt(math.Max(ss/float64(len(x))-m*m, 0))
+	for i := range x {
+		if sd > 1e-12 {
+			x[i] = (x[i] - m) / sd
+		} else {
+			x[i] = 0
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package conductor
+
+import (
+	"math"
+
+	"github.com/podium-dev/podium/motion"
+)
+
+// vec is a point or offset in normalised image coordinates (y down).
+type vec struct{ x, y float64 }
+
+func (a vec) add(b vec) vec       { return vec{a.x + b.x, a.y + b.y} }
+func (a vec) sub(b vec) vec       { return vec{a.x - b.x, a.y - b.y} }
+func (a vec) scale(s float64) vec { return vec{a.x * s, a.y * s} }
+func (a vec) norm() float64       { return math.Hypot(a.x, a.y) }
+func mix(a, b vec, w float64) vec { return vec{a.x + w*(b.x-a.x), a.y + w*(b.y-a.y)} }
+func rotate(p, c vec, ang float64) vec {
+	s, co := math.Sincos(ang)
+	d := p.sub(c)
+	return vec{c.x + co*d.x - s*d.y, c.y + s*d.x + co*d.y}
+}
+
+// template is the typical pose of SPEC §1 (the M2S-GAN's mean over 60 s),
+// used for the head, shoulders and hips; the arms are placed by inverse
+// kinematics from the shoulders.
+var template = [motion.Joints]vec{
+	{0.494, 0.414}, {0.506, 0.393}, {0.475, 0.385}, {0.524, 0.373}, {0.445, 0.386},
+	{0.598, 0.462}, {0.404, 0.472}, {0.676, 0.577}, {0.369, 0.580},
+	{0.614, 0.588}, {0.435, 0.543}, {0.575, 0.745}, {0.449, 0.742},
+}
+
+// Arm segment lengths in normalised image units: the medians of the official
+// M2S-GAN's shoulder–elbow (0.123–0.141) and, a little longer than its
+// foreshortened 0.086, elbow–wrist distances over its reference output, so
+// the arms have the proportions users know from it and reach above the
+// shoulders at fortissimo.
+const (
+	upperArm = 0.13
+	forearm  = 0.11
+)
+
+// solveArm places the elbow for a wrist target by two-link inverse
+// kinematics with constant segment lengths. bend is +1 or -1 and chooses the
+// side the elbow bends to; keeping it fixed per arm means the elbow never
+// flips. A target out of reach is pulled onto the reachable annulus, so the
+// lengths stay exact; the returned wrist is the one actually reached.
+func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
+	d := target.sub(shoulder)
+	dist := d.norm()
+	minR, maxR := math.Abs(upperArm-forearm)*1.05, (upperArm+forearm)*0.995
+	dir := vec{0, 1}
+	if dist > 1e-9 {
+		dir = d.scale(1 / dist)
+	}
+	dist = math.Max(minR, math.Min(maxR, dist))
+	wrist = shoulder.add(dir.scale(dist))
+	c := (upperArm*upperArm + dist*dist - forearm*forearm) / (2 * upperArm * dist)
+	ang := math.Acos(math.Max(-1, math.Min(1, c)))
+	elbow = shoulder.add(rotate(dir, vec{}, bend*ang).scale(upperArm))
+	return elbow, wrist
+}
+
+// guard keeps a wrist target below the shoulder: within soft of the limit
+// (clear below the shoulder) the target is eased toward it, never across.
+// A wrist passing over or next to its shoulder would swing the elbow round
+// in a few frames; a conductor's hand rises to the shoulder, not past it.
+func guard(target, shoulder vec) vec {
+	const clear, soft = 0.03, 0.05
+	lim := shoulder.y + clear
+	if target.y >= lim+soft {
+		return target
+	}
+	// Identity above lim+soft; below, an exponential approach to lim with
+	// matching value and slope at the join.
+	target.y = lim + soft*math.Exp((target.y-lim-soft)/soft)
+	return target
+}
