@@ -21,7 +21,8 @@ import (
 var ErrUsage = errors.New("bad usage")
 
 // Options configures a batch. Every command-line flag of cmd/render sets
-// exactly one field; the fields after Workers are for callers, not flags.
+// exactly one field (Inputs are its arguments); Workers, Log, Progress and
+// Summary are for callers and have no flag.
 type Options struct {
 	Inputs    []string // files and folders to render; folders contribute their audio files
 	OutDir    string   // where the videos go; created if missing
