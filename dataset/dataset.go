@@ -164,6 +164,7 @@ func (e *SampleError) ID() string {
 	return fmt.Sprintf("%s_%d", e.Folder, e.Piece)
 }
 
+// Error says which sample was skipped and why.
 func (e *SampleError) Error() string { return fmt.Sprintf("sample %s: %v", e.ID(), e.Err) }
 
 // Unwrap returns the cause.
