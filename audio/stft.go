@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/mjibson/go-dsp/fft"
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // hannWindow is the periodic Hann window of length nFFT, computed once.
@@ -30,7 +30,7 @@ type melStream struct {
 	next    int // next frame to compute
 
 	power   []float32 // computed frames × MelBands, lowest band first
-	fft     func([]complex128) []complex128
+	fw      []*frameWorker
 	workers int
 }
 
@@ -41,7 +41,6 @@ func newMelStream(opt Options, capFrames int) *melStream {
 		zeroPad: opt.ZeroPad,
 		power:   make([]float32, 0, capFrames*MelBands),
 		workers: runtime.GOMAXPROCS(0),
-		fft:     fft.FFT,
 	}
 }
 
@@ -98,52 +97,55 @@ func (s *melStream) frames(end, n int) {
 	if count < 32 || parts < 2 {
 		parts = 1
 	}
+	for len(s.fw) < parts {
+		s.fw = append(s.fw, newFrameWorker())
+	}
 	var wg sync.WaitGroup
 	for p := 0; p < parts; p++ {
 		a, b := s.next+count*p/parts, s.next+count*(p+1)/parts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.frameRange(a, b, n)
+			s.frameRange(s.fw[p], a, b, n)
 		}()
 	}
 	wg.Wait()
 	s.next = end
 }
 
+// frameWorker is one worker's FFT plan and buffers, kept for the whole
+// stream: the frames then allocate nothing. That matters beyond speed:
+// the GC lets garbage grow as large as the live heap, which for a long song
+// is the mel itself, so per-frame garbage would double the peak memory.
+type frameWorker struct {
+	plan *fourier.FFT
+	buf  []float64
+	spec []complex128
+	pw   []float64
+}
+
+func newFrameWorker() *frameWorker {
+	return &frameWorker{
+		plan: fourier.NewFFT(nFFT),
+		buf:  make([]float64, nFFT),
+		spec: make([]complex128, nBins),
+		pw:   make([]float64, nBins),
+	}
+}
+
 // frameRange computes frames a..b-1 into s.power.
-func (s *melStream) frameRange(a, b, n int) {
+func (s *melStream) frameRange(fw *frameWorker, a, b, n int) {
 	bank, w := melBank(), hannWindow()
-	z := make([]complex128, nFFT)
-	pa := make([]float64, nBins)
-	pb := make([]float64, nBins)
-	re := make([]float64, nFFT)
-	im := make([]float64, nFFT)
-	for f := a; f < b; f += 2 {
-		pair := f+1 < b
-		s.frame(f, n, re)
-		if pair {
-			s.frame(f+1, n, im)
-		} else {
-			clear(im)
+	for f := a; f < b; f++ {
+		s.frame(f, n, fw.buf)
+		for j, v := range w {
+			fw.buf[j] *= v
 		}
-		for j := range z {
-			z[j] = complex(w[j]*re[j], w[j]*im[j])
+		fw.plan.Coefficients(fw.spec, fw.buf)
+		for k, c := range fw.spec {
+			fw.pw[k] = real(c)*real(c) + imag(c)*imag(c)
 		}
-		// One complex FFT of a + i·b gives both real spectra:
-		// A_k = (Z_k + conj Z_{N-k})/2, B_k = (Z_k − conj Z_{N-k})/(2i).
-		Z := s.fft(z)
-		for k := 0; k < nBins; k++ {
-			zk, zn := Z[k], Z[(nFFT-k)%nFFT]
-			ar, ai := (real(zk)+real(zn))/2, (imag(zk)-imag(zn))/2
-			br, bi := (imag(zk)+imag(zn))/2, (real(zn)-real(zk))/2
-			pa[k] = ar*ar + ai*ai
-			pb[k] = br*br + bi*bi
-		}
-		bank.apply(pa, s.power[f*MelBands:(f+1)*MelBands])
-		if pair {
-			bank.apply(pb, s.power[(f+1)*MelBands:(f+2)*MelBands])
-		}
+		bank.apply(fw.pw, s.power[f*MelBands:(f+1)*MelBands])
 	}
 }
 
