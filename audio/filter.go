@@ -17,11 +17,15 @@ type filterTables struct {
 	df    []float64
 	hr    []float64 // the same runs reversed (left wing: …, x[n-1], x[n])
 	dr    []float64
+
+	phases *phaseTables // nil when the ratio has too many phases
 }
 
-// newFilterTables scales the shared prototype for ratio ρ (resampy multiplies
-// the table by ρ when downsampling, then takes differences) and gathers it.
-func newFilterTables(ratio float64) *filterTables {
+// newFilterTables scales the shared prototype for ratio ρ = srOut/srIn
+// (resampy multiplies the table by ρ when downsampling, then takes
+// differences) and gathers it.
+func newFilterTables(srIn, srOut int) *filterTables {
+	ratio := float64(srOut) / float64(srIn)
 	proto := kaiserBest()
 	nwin := len(proto)
 	h := make([]float64, nwin)
@@ -58,6 +62,7 @@ func newFilterTables(ratio float64) *filterTables {
 			ft.dr[s+m-1-i] = d[o+i*step]
 		}
 	}
+	ft.phases = newPhaseTables(ft, h, d, srIn, srOut)
 	return ft
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Resample converts mono samples from srIn to srOut Hz exactly as resampy
@@ -37,6 +38,7 @@ type resampler struct {
 	t        int // next output sample
 	out      []float32
 	workers  int
+	fastOuts atomic.Int64 // outputs that took the phase-table path (tests check it is used)
 }
 
 // newResampler prepares the filter for one ratio; the tables cost ~1 MB and a
@@ -44,7 +46,7 @@ type resampler struct {
 func newResampler(srIn, srOut int) *resampler {
 	ratio := float64(srOut) / float64(srIn)
 	return &resampler{
-		tab:     newFilterTables(ratio),
+		tab:     newFilterTables(srIn, srOut),
 		ratio:   ratio,
 		inc:     1 / ratio,
 		workers: runtime.GOMAXPROCS(0),
@@ -136,11 +138,32 @@ func (r *resampler) produce(end, nIn int, emit func([]float32)) {
 func (r *resampler) compute(out []float32, t0, nIn int) {
 	tb := r.tab
 	scale := tb.scale
+	pt := tb.phases
+	fast := 0
+	defer func() { r.fastOuts.Add(int64(fast)) }()
 	for j := range out {
 		t := t0 + j
 		tau := r.tau(t)
 		n := int(tau)
 		frac := scale * (tau - float64(n))
+
+		if pt != nil {
+			// Fast path: the float τ agrees with the exact phase and both
+			// wings are whole.
+			p := t % pt.l
+			if n == (t/pt.l)*pt.m+pt.n[p] {
+				fL, fR := frac*kaiserPrec, (scale-frac)*kaiserPrec
+				lo := n - pt.tapsL[p] + 1
+				w := pt.w[pt.start[p]:pt.start[p+1]]
+				if math.Abs(fL-pt.posL[p]) < 1e-6 && math.Abs(fR-pt.posR[p]) < 1e-6 &&
+					tb.taps(int(fL)) == pt.tapsL[p] && tb.taps(int(fR)) == pt.tapsR[p] &&
+					lo >= 0 && lo+len(w) <= nIn {
+					out[j] = float32(dot(w, r.hist[lo-r.histBase:]))
+					fast++
+					continue
+				}
+			}
+		}
 
 		idx := frac * kaiserPrec
 		off := int(idx)

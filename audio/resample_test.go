@@ -134,3 +134,41 @@ func TestResampleStreamingChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestResamplePhaseTables: the per-phase weights (fast path) must agree with
+// the general path that follows the float τ, and must actually be used.
+func TestResamplePhaseTables(t *testing.T) {
+	x := noise(48000)
+	for _, sr := range []int{44100, 48000, 32000, 96000, 8000} {
+		fast := newResampler(sr, SampleRate)
+		if fast.tab.phases == nil {
+			t.Fatalf("%d Hz: no phase tables", sr)
+		}
+		slow := newResampler(sr, SampleRate)
+		slow.tab.phases = nil
+		run := func(r *resampler) []float32 {
+			var y []float32
+			emit := func(b []float32) { y = append(y, b...) }
+			r.write(x, emit)
+			r.finish(emit)
+			return y
+		}
+		a, b := run(fast), run(slow)
+		for i := range a {
+			if d := math.Abs(float64(a[i] - b[i])); d > 1e-7 {
+				t.Fatalf("%d Hz: sample %d fast %v, general %v", sr, i, a[i], b[i])
+			}
+		}
+		// All but the outputs near the ends (and the rare float τ that falls
+		// just short of a whole number) take the fast path.
+		if n := fast.fastOuts.Load(); n < int64(len(a))*95/100 {
+			t.Fatalf("%d Hz: %d of %d outputs took the fast path", sr, n, len(a))
+		}
+		if n := slow.fastOuts.Load(); n != 0 {
+			t.Fatalf("%d Hz: %d outputs took the fast path without tables", sr, n)
+		}
+	}
+	if newResampler(44056, SampleRate).tab.phases != nil {
+		t.Fatal("44056 Hz (11025 phases) should fall back to the general path")
+	}
+}
