@@ -8,12 +8,15 @@ package audio
 // taps instead of two interpolated ones.
 //
 // The reference computes τ = t/ρ in floating point, so its wing positions
-// differ from the exact ones by rounding. Where that moves a position by
-// less than 1e-6 table entries with the same tap counts, the weights differ
-// by < 1e-6·max|d| ≈ 3e-9 and the table is used; where τ lands on the other
-// side of a whole number (resampy's filter is not continuous there, as its
-// step is int(scale·P)), and at the ends of the signal where wings are cut
-// short, the output takes the general path, which follows the float τ.
+// differ from the exact ones by rounding: ~1e-9 table entries early in a
+// song, up to ~1e-5 after two hours. Where a position moves by less than
+// phaseSlack with the same tap counts, the table is used: that is a time
+// shift of < phaseSlack/(scale·P) input samples, which changes the output
+// by at most π times that of full scale (1.3e-6 from 48 kHz). Where τ lands
+// on the other side of a whole number (resampy's filter is not continuous
+// there, as its step is int(scale·P)), and at the ends of the signal where
+// wings are cut short, the output takes the general path, which follows
+// the float τ.
 type phaseTables struct {
 	l, m  int       // ρ = l/m
 	n     []int     // n[p] = floor(p·m/l): whole input samples of phase p
@@ -24,6 +27,10 @@ type phaseTables struct {
 	start []int     // weights of phase p: w[start[p]:start[p+1]]
 	w     []float64 // per phase: left wing reversed, then right wing
 }
+
+// phaseSlack is the largest wing-position difference (in table entries)
+// between the float τ and the exact phase for which the table is used.
+const phaseSlack = 1e-4
 
 // maxPhaseWeights caps the tables (8 MB); odd rates with a huge L use the
 // general path only.

@@ -155,7 +155,7 @@ func (r *resampler) compute(out []float32, t0, nIn int) {
 				fL, fR := frac*kaiserPrec, (scale-frac)*kaiserPrec
 				lo := n - pt.tapsL[p] + 1
 				w := pt.w[pt.start[p]:pt.start[p+1]]
-				if math.Abs(fL-pt.posL[p]) < 1e-6 && math.Abs(fR-pt.posR[p]) < 1e-6 &&
+				if math.Abs(fL-pt.posL[p]) < phaseSlack && math.Abs(fR-pt.posR[p]) < phaseSlack &&
 					tb.taps(int(fL)) == pt.tapsL[p] && tb.taps(int(fR)) == pt.tapsR[p] &&
 					lo >= 0 && lo+len(w) <= nIn {
 					out[j] = float32(dot(w, r.hist[lo-r.histBase:]))
