@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/podium-dev/podium/motion"
 )
@@ -15,14 +16,17 @@ const (
 	lead = 0.040
 	// planeY is the height of the ictus plane of the right hand; every beat of
 	// the pattern lands on it. planeYL is the left hand's.
-	planeY  = 0.69
-	planeYL = 0.695
+	planeY  = 0.70
+	planeYL = 0.70
 	// patternW and patternH are the half-width and the rebound height of a
 	// fortissimo beat pattern.
-	patternW = 0.075
+	patternW = 0.085
 	patternH = 0.28
-	// mirrorGain is the left hand's amplitude relative to the right's.
-	mirrorGain = 0.75
+	// mirrorX and mirrorY are the left hand's amplitudes relative to the
+	// right's: it follows the beat as high but keeps narrower, which
+	// keeps its elbow quiet.
+	mirrorX = 0.6
+	mirrorY = 1.0
 	// releaseTime is how long the hands take to sink back to rest after the
 	// music stops.
 	releaseTime = 1.2
@@ -32,8 +36,8 @@ const (
 var (
 	centreR = vec{0.42, planeY}
 	centreL = vec{0.582, planeYL}
-	restR   = vec{0.445, 0.70}
-	restL   = vec{0.565, 0.695}
+	restR   = vec{0.448, 0.705}
+	restL   = vec{0.562, 0.70}
 	// hipCentre is where the trunk turns when it sways.
 	hipCentre = vec{0.512, 0.7435}
 	// neck is where the head turns when it nods.
@@ -53,9 +57,9 @@ var patternX = map[int][]float64{
 // units of patternH: the rebound after the upbeat is the highest, since it
 // prepares the downbeat's fall.
 var reboundH = map[int][]float64{
-	2: {0.7, 1},
-	3: {0.65, 0.6, 1},
-	4: {0.65, 0.55, 0.6, 1},
+	2: {0.85, 1},
+	3: {0.85, 0.8, 1},
+	4: {0.85, 0.75, 0.8, 1},
 }
 
 // stroke is the right hand's path between two ictuses, as an offset from the
@@ -81,23 +85,32 @@ func (s stroke) at(u float64) vec {
 
 // maxRise is the highest a rebound may rise above the ictus plane: to just
 // below the shoulders.
-const maxRise = 0.18
+const maxRise = 0.20
 
 // saturate limits a rebound height smoothly to maxRise: nearly linear for
 // ordinary gestures, so that loudness still shows, while fortissimo
 // upbeats approach the limit instead of running into the shoulder.
 func saturate(a float64) float64 {
 	r := a / maxRise
-	return a / math.Sqrt(math.Sqrt(1+r*r*r*r))
+	r *= r
+	r *= r
+	return a / math.Sqrt(math.Sqrt(math.Sqrt(1+r*r)))
 }
 
-// sizeOf maps loudness (the mel's mean, about 0.05 pp … 0.55 ff) and the beat
-// period to a gesture size: louder music gets bigger gestures, very fast
-// beats slightly smaller ones.
-func sizeOf(loud float32, period float64) float64 {
-	l := math.Max(0, math.Min(1, (float64(loud)-0.05)/0.45))
-	tempo := math.Max(0.75, math.Min(1.1, math.Sqrt(period/0.55)))
-	return (0.25 + 0.75*l) * tempo
+// sizeOf maps a beat's loudness and period to a gesture size: louder music
+// gets bigger gestures, very fast beats slightly smaller ones. Loudness counts
+// both absolutely (the mel's mean, about 0.05 pp … 0.55 ff) and relative to
+// the song's own quiet and loud beats (lo, hi), so a quiet recording is still
+// conducted with shape and a loud one still shows its dynamics.
+func sizeOf(loud float32, period, lo, hi float64) float64 {
+	abs := math.Max(0, math.Min(1, (float64(loud)-0.05)/0.45))
+	rel := 0.75
+	if hi-lo > 0.05 {
+		rel = math.Max(0, math.Min(1, (float64(loud)-lo)/(hi-lo)))
+	}
+	l := 0.6*abs + 0.4*rel
+	tempo := math.Max(0.75, math.Min(1.05, math.Sqrt(period/0.55)))
+	return (0.4 + 0.9*l) * tempo
 }
 
 // conductor state over one song.
@@ -122,10 +135,12 @@ func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.M
 	pl := makePlan(an, seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
 	// Slow, seeded drift of the body: three incommensurate sways.
-	var drift [3]struct{ f, ph, a float64 }
+	var drift [3]struct {
+		osc oscillator
+		a   float64
+	}
 	for i := range drift {
-		drift[i].f = 0.03 + 0.09*rng.Float64()
-		drift[i].ph = 2 * math.Pi * rng.Float64()
+		drift[i].osc = newOscillator(0.03+0.09*rng.Float64(), 2*math.Pi*rng.Float64())
 		drift[i].a = 0.002 + 0.002*rng.Float64()
 	}
 	swayPhase := 2 * math.Pi * rng.Float64()
@@ -136,6 +151,9 @@ func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.M
 			phrase *= 2
 		}
 	}
+	swayOsc := newOscillator(1/phrase, swayPhase)
+	lean := newOscillator(1/phrase, swayPhase+0.9)
+	tilt := newOscillator(1/(1.5*phrase), swayPhase)
 	k := -1 // the last beat whose ictus is at or before t
 	nb := len(pl.ictus)
 	for f := 0; f < frames; f++ {
@@ -152,35 +170,36 @@ func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.M
 		mf := min(int(t*pl.an.Rate), len(pl.an.Loudness)-1)
 		// The body: a rigid trunk that sways with the phrase and drifts
 		// slowly; the head nods with the beat.
-		sway := math.Sin(2*math.Pi*t/phrase + swayPhase)
+		sway := swayOsc.next()
 		dx := 0.0
-		for _, d := range drift {
-			dx += d.a * math.Sin(2*math.Pi*d.f*t+d.ph)
+		for i := range drift {
+			dx += drift[i].a * drift[i].osc.next()
 		}
 		dx *= 0.2 + 0.8*act // standing still in silence
 		dx += act * 0.015 * sway
-		theta := act * 0.03 * math.Sin(2*math.Pi*t/phrase+swayPhase+0.9)
+		theta := act * 0.03 * lean.next()
 		// The whole body rises a little with each rebound (the knees give
 		// with the beat).
 		dy := -0.016 * pulse
 		var pose [motion.Joints]vec
+		trunk := newRotation(hipCentre, theta)
 		for j := range pose {
-			pose[j] = rotate(template[j], hipCentre, theta).add(vec{dx, dy})
+			pose[j] = trunk.apply(template[j]).add(vec{dx, dy})
 		}
-		neckNow := rotate(neck, hipCentre, theta).add(vec{dx, dy})
-		headTilt := act * 0.05 * math.Sin(2*math.Pi*t/(1.5*phrase)+swayPhase)
+		headTilt := act * 0.035 * tilt.next()
+		head := newRotation(trunk.apply(neck).add(vec{dx, dy}), headTilt)
 		for j := motion.Nose; j <= motion.RightEar; j++ {
-			pose[j] = rotate(pose[j], neckNow, headTilt).add(vec{0, nod})
+			pose[j] = head.apply(pose[j]).add(vec{0, nod})
 		}
 		// The hands: the right hand conducts; the left mirrors it at lower
 		// amplitude, shapes crescendos and cues entrances.
 		right := mix(centreR.add(off), restR, rest).add(vec{dx, 0})
-		mirror := vec{-off.x, off.y}.scale(mirrorGain)
+		mirror := vec{-off.x * mirrorX, off.y * mirrorY}
 		left := centreL.add(mirror)
 		if mf >= 0 {
 			c := float64(pl.crescen[mf])
-			lift := vec{centreL.x + 0.02, restL.y - 0.05 - 0.3*float64(pl.an.Loudness[mf])}
-			left = mix(left, lift.add(mirror.scale(0.3)), c)
+			lift := vec{centreL.x + 0.01, planeYL - 0.02 - 0.1*float64(pl.an.Loudness[mf])}
+			left = mix(left, lift.add(mirror.scale(0.85)), c)
 		}
 		if q := pl.cueWeight(t, k); q > 0 {
 			left = mix(left, vec{centreL.x + 0.075, planeYL - 0.13}, q)
@@ -197,7 +216,42 @@ func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.M
 	return m, nil
 }
 
-func clamp01(v float64) float32 { return float32(math.Max(0, math.Min(1, v))) }
+func clamp01(v float64) float32 {
+	switch {
+	case v < 0:
+		return 0
+	case v > 1:
+		return 1
+	}
+	return float32(v)
+}
+
+// oscillator is a sine of fixed frequency sampled once per motion frame by
+// complex rotation, re-anchored to the exact phase now and then so that
+// hours of frames do not drift.
+type oscillator struct {
+	w, ph  float64 // radians per frame, initial phase
+	f      int     // frames produced
+	re, im float64
+	cr, ci float64
+}
+
+func newOscillator(hz, phase float64) oscillator {
+	w := 2 * math.Pi * hz / motion.Rate
+	ci, cr := math.Sincos(w)
+	return oscillator{w: w, ph: phase, cr: cr, ci: ci}
+}
+
+// next returns the sine at the current frame and advances one frame.
+func (o *oscillator) next() float64 {
+	if o.f%1024 == 0 {
+		o.im, o.re = math.Sincos(o.w*float64(o.f) + o.ph)
+	}
+	s := o.im
+	o.re, o.im = o.re*o.cr-o.im*o.ci, o.re*o.ci+o.im*o.cr
+	o.f++
+	return s
+}
 
 func smoothstep(a, b, x float64) float64 {
 	u := math.Max(0, math.Min(1, (x-a)/(b-a)))
@@ -255,12 +309,22 @@ func makePlan(an Analysis, seed int64) *plan {
 			pl.period[k] = defPeriod
 		}
 	}
+	// The song's quiet and loud beats, for relative dynamics.
+	louds := make([]float32, nb)
+	for k, b := range an.Beats {
+		louds[k] = b.Loud
+	}
+	lo, hi := 0.0, 0.0
+	if nb > 0 {
+		slices.Sort(louds)
+		lo, hi = float64(louds[nb/20]), float64(louds[nb-1-nb/20])
+	}
 	for k, b := range an.Beats {
 		pos := b.InBar % len(px)
 		pl.xs[k] = patternW * (px[pos] + 0.08*(rng.Float64()-0.5))
 		pl.height[k] = patternH * ph[pos] * (1 + 0.08*(rng.Float64()-0.5))
-		pl.gamma[k] = 1.5 - 0.5*float64(b.Sharp)
-		pl.size[k] = sizeOf(b.Loud, pl.period[k])
+		pl.gamma[k] = 1.4 - 0.4*float64(b.Sharp)
+		pl.size[k] = sizeOf(b.Loud, pl.period[k], lo, hi)
 	}
 	// Sizes change from beat to beat, not by jumps.
 	if nb > 2 {
@@ -271,9 +335,8 @@ func makePlan(an Analysis, seed int64) *plan {
 	}
 	// Big entrances: a strong beat where the music jumps in loudness.
 	for k, b := range an.Beats {
-		f := int(b.Time * an.Rate)
-		before := int((b.Time - 0.6) * an.Rate)
-		if before >= 0 && f < len(an.Loudness) && b.Strength > 1.6 && b.Loud-an.Loudness[before] > 0.12 {
+		from, to := int((b.Time-1.2)*an.Rate), int((b.Time-0.2)*an.Rate)
+		if from >= 0 && b.Strength > 1.6 && b.Loud-maxOver(an.Loudness, from, to) > 0.12 {
 			pl.cue[k] = true
 		}
 	}
@@ -287,7 +350,7 @@ func makePlan(an Analysis, seed int64) *plan {
 			continue
 		}
 		slope := float64(an.Loudness[b]-an.Loudness[a]) / (float64(b-a) / an.Rate) // per second
-		pl.crescen[i] = float32(smoothstep(0.004, 0.014, slope))
+		pl.crescen[i] = float32(smoothstep(0.008, 0.02, slope))
 	}
 	smoothInPlace(pl.crescen, 0.8*an.Rate)
 	return pl
@@ -309,7 +372,7 @@ func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) 
 		// The head dips just after the ictus and is back by the next.
 		sn := math.Sin(math.Pi * u)
 		nod = 0.008 * sz * sn * sn * (1.5 - u) / 1.5
-		return off, 0, nod, sz * math.Pow(math.Sin(math.Pi*u), 2), 1
+		return off, 0, nod, sz * sn * sn, 1
 	}
 	// Outside: after the last ictus of a stretch the hand rises and holds
 	// while the music sounds, then sinks to rest; one beat before the next

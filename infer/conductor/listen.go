@@ -33,6 +33,11 @@ type Beat struct {
 // Listening's fixed parameters. Frames are mel frames at 90 Hz.
 const (
 	melRate = audio.MelRate
+	// beatRate is the frame rate tempo estimation and beat tracking work at:
+	// the onset strength pooled over pairs of mel frames. Half the frames and
+	// half the lags make them four times cheaper; beats are then placed on
+	// the full-rate onset peak.
+	beatRate = melRate / 2
 	// onsetLatency is how much later than the written beat the spectral-flux
 	// peak of a note appears in a ConductorMotion100 mel, in seconds; measured
 	// on the synthesized pieces of internal/synth (a negative value: the
@@ -70,15 +75,29 @@ func Listen(ctx context.Context, mel audio.Mel) (Analysis, error) {
 	if err := ctx.Err(); err != nil {
 		return an, err
 	}
-	period, periods := tempoTrack(fe.onset, fe.active)
+	onset2, active2 := pool2(fe.onset, fe.active)
+	period, periods2 := tempoTrack(onset2, active2)
 	if period == 0 {
 		return an, nil // no music: no beats
 	}
-	an.Tempo = 60 * melRate / period
+	an.Tempo = 60 * beatRate / period
 	if err := ctx.Err(); err != nil {
 		return an, err
 	}
-	frames := trackBeats(fe.onset, fe.active, periods)
+	frames := trackBeats(onset2, active2, periods2)
+	// Back to mel frames: each beat on the stronger of its two frames.
+	periods := make([]float32, n)
+	for t := range periods {
+		periods[t] = 2 * periods2[min(t/2, len(periods2)-1)]
+	}
+	for i, f := range frames {
+		a := min(2*f, n-1)
+		b := min(a+1, n-1)
+		if fe.onset[b] > fe.onset[a] {
+			a = b
+		}
+		frames[i] = a
+	}
 	an.Beats, frames = describeBeats(fe, frames, periods)
 	an.Metre = detectMetre(fe, an.Beats, frames, periods)
 	for i, b := range an.Beats {
@@ -100,24 +119,38 @@ func computeFeatures(mel audio.Mel) features {
 	// Column 0 is the highest band: the low bands are the last columns; the
 	// "mid" bands for harmonic change are the 64 above them.
 	lowFrom := audio.MelBands - lowBands
-	midFrom, midTo := lowFrom-64, lowFrom
+	const groupBands = 8
+	midFrom, midTo := lowFrom-groups*groupBands, lowFrom
 	prev := mel.Row(0)
 	for t := 0; t < n; t++ {
 		row := mel.Row(t)
-		var flux, lflux, sum float32
-		for b, v := range row {
-			sum += v
-			if d := v - prev[b]; d > 0 {
-				flux += d
-				if b >= lowFrom {
-					lflux += d
-				}
-			}
+		// Positive differences summed without a branch, (d + |d|) / 2, in
+		// two chains (plain variables, so they stay in registers) so the
+		// additions overlap.
+		var f0, f1, l0, l1, s0, s1 float32
+		for b := 0; b < lowFrom; b += 2 {
+			r, p := row[b:b+2:b+2], prev[b:b+2:b+2]
+			d0, d1 := r[0]-p[0], r[1]-p[1]
+			f0 += d0 + abs32(d0)
+			f1 += d1 + abs32(d1)
+			s0 += r[0]
+			s1 += r[1]
 		}
-		fe.onset[t], fe.low[t], fe.loud[t] = flux, lflux, sum/audio.MelBands
+		for b := lowFrom; b < audio.MelBands; b += 2 {
+			r, p := row[b:b+2:b+2], prev[b:b+2:b+2]
+			d0, d1 := r[0]-p[0], r[1]-p[1]
+			l0 += d0 + abs32(d0)
+			l1 += d1 + abs32(d1)
+			s0 += r[0]
+			s1 += r[1]
+		}
+		flux, lflux, sum := f0+f1, l0+l1, s0+s1
+		fe.onset[t], fe.low[t], fe.loud[t] = (flux+lflux)/2, lflux/2, sum/audio.MelBands
 		g := fe.chroma[t*groups : (t+1)*groups]
-		for b := midFrom; b < midTo; b++ {
-			g[(b-midFrom)*groups/(midTo-midFrom)] += row[b]
+		mid := row[midFrom:midTo]
+		for k := range g {
+			q := mid[k*groupBands : (k+1)*groupBands : (k+1)*groupBands]
+			g[k] = q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] + q[7]
 		}
 		prev = row
 	}
@@ -148,6 +181,20 @@ func computeFeatures(mel audio.Mel) features {
 		fe.active[t] = v > thr
 	}
 	return fe
+}
+
+// pool2 halves the frame rate: the larger onset and "any active" of each
+// pair of frames.
+func pool2(onset []float32, active []bool) ([]float32, []bool) {
+	n := (len(onset) + 1) / 2
+	o := make([]float32, n)
+	a := make([]bool, n)
+	for i := range o {
+		j := min(2*i+1, len(onset)-1)
+		o[i] = max(onset[2*i], onset[j])
+		a[i] = active[2*i] || active[j]
+	}
+	return o, a
 }
 
 // smoothInPlace runs a one-pole smoother of time constant tau frames forward
@@ -195,8 +242,8 @@ func percentile(x []float32, q float64) float32 {
 // period of every frame; 0 when nothing plays.
 func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 	n := len(onset)
-	minLag := int(math.Floor(60 * melRate / maxBPM))
-	maxLag := int(math.Ceil(60 * melRate / minBPM))
+	minLag := int(math.Floor(60 * beatRate / maxBPM))
+	maxLag := int(math.Ceil(60 * beatRate / minBPM))
 	nl := maxLag + 1
 	// Mean-removed onset over active frames; silence contributes nothing.
 	var s float64
@@ -211,23 +258,27 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 		return 0, nil
 	}
 	mean := float32(s / float64(cnt))
+	// Mean-removed and blurred by [1 2 1]/4: at 45 Hz a period falls
+	// between whole lags, and the blur lets the two lags share its peak.
 	x := make([]float32, n)
-	for t, v := range onset {
-		if active[t] {
-			x[t] = v - mean
+	for t := range onset {
+		if !active[t] {
+			continue
 		}
+		l, r := onset[max(t-1, 0)], onset[min(t+1, n-1)]
+		x[t] = (l+2*onset[t]+r)/4 - mean
 	}
 	// Per-second sums of lagged products: bins[sec*nl+lag]. Windowed and
 	// global autocorrelations are sums of bins, so the cost is one pass of
 	// frames × lags whatever the window.
-	secs := (n + melRate - 1) / melRate
+	secs := (n + beatRate - 1) / beatRate
 	bins := make([]float32, secs*nl)
 	for t := 0; t < n; t++ {
 		xt := x[t]
 		if xt == 0 {
 			continue
 		}
-		b := bins[(t/melRate)*nl:]
+		b := bins[(t/beatRate)*nl:]
 		lo := max(0, t-maxLag)
 		for u := t; u >= lo; u-- {
 			b[t-u] += xt * x[u]
@@ -280,7 +331,7 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 	periods := make([]float32, n)
 	for t := range periods {
 		// Interpolate between the per-second centres.
-		f := float64(t)/melRate - 0.5
+		f := float64(t)/beatRate - 0.5
 		i := int(math.Floor(f))
 		a := f - float64(i)
 		p0 := path[min(max(i, 0), secs-1)]
@@ -308,7 +359,7 @@ func choosePeriod(ac []float64, minLag, maxLag int) float64 {
 		if !(ac[l] >= ac[l-1] && ac[l] >= ac[min(l+1, len(ac)-1)]) {
 			continue // local maxima only
 		}
-		bpm := 60 * melRate / float64(l)
+		bpm := 60 * beatRate / float64(l)
 		d := math.Log2(bpm / 110)
 		sc := comb(l) * math.Exp(-d*d/(2*0.9*0.9))
 		if sc > bestScore {
@@ -406,7 +457,7 @@ func trackBeats(onset []float32, active []bool, periods []float32) []int {
 	score := make([]float32, n)
 	back := make([]int32, n)
 	// ln of every lag once, so the inner loop has no transcendental calls.
-	maxLag := int(math.Ceil(1.5*60*melRate/minBPM)) + 2
+	maxLag := int(math.Ceil(1.5*60*beatRate/minBPM)) + 2
 	logLag := make([]float32, maxLag+1)
 	for l := 1; l <= maxLag; l++ {
 		logLag[l] = float32(math.Log(float64(l)))
@@ -664,3 +715,5 @@ func zscore(x []float64) {
 		}
 	}
 }
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }

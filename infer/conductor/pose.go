@@ -14,10 +14,22 @@ func (a vec) sub(b vec) vec       { return vec{a.x - b.x, a.y - b.y} }
 func (a vec) scale(s float64) vec { return vec{a.x * s, a.y * s} }
 func (a vec) norm() float64       { return math.Hypot(a.x, a.y) }
 func mix(a, b vec, w float64) vec { return vec{a.x + w*(b.x-a.x), a.y + w*(b.y-a.y)} }
-func rotate(p, c vec, ang float64) vec {
+
+// rotation turns points about a centre by a fixed angle; its sine and
+// cosine are taken once for all the joints it turns.
+type rotation struct {
+	c      vec
+	co, si float64
+}
+
+func newRotation(c vec, ang float64) rotation {
 	s, co := math.Sincos(ang)
-	d := p.sub(c)
-	return vec{c.x + co*d.x - s*d.y, c.y + s*d.x + co*d.y}
+	return rotation{c, co, s}
+}
+
+func (r rotation) apply(p vec) vec {
+	d := p.sub(r.c)
+	return vec{r.c.x + r.co*d.x - r.si*d.y, r.c.y + r.si*d.x + r.co*d.y}
 }
 
 // template is the typical pose of SPEC §1 (the M2S-GAN's mean over 60 s),
@@ -36,7 +48,7 @@ var template = [motion.Joints]vec{
 // shoulders at fortissimo.
 const (
 	upperArm = 0.13
-	forearm  = 0.11
+	forearm  = 0.115
 )
 
 // solveArm places the elbow for a wrist target by two-link inverse
@@ -54,9 +66,12 @@ func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
 	}
 	dist = math.Max(minR, math.Min(maxR, dist))
 	wrist = shoulder.add(dir.scale(dist))
+	// The elbow's angle off the shoulder–wrist line by the law of cosines;
+	// its cosine and sine are all the rotation needs.
 	c := (upperArm*upperArm + dist*dist - forearm*forearm) / (2 * upperArm * dist)
-	ang := math.Acos(math.Max(-1, math.Min(1, c)))
-	elbow = shoulder.add(rotate(dir, vec{}, bend*ang).scale(upperArm))
+	c = math.Max(-1, math.Min(1, c))
+	s := bend * math.Sqrt(1-c*c)
+	elbow = shoulder.add(vec{c*dir.x - s*dir.y, s*dir.x + c*dir.y}.scale(upperArm))
 	return elbow, wrist
 }
 
@@ -65,7 +80,7 @@ func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
 // A wrist passing over or next to its shoulder would swing the elbow round
 // in a few frames; a conductor's hand rises to the shoulder, not past it.
 func guard(target, shoulder vec) vec {
-	const clear, soft = 0.03, 0.05
+	const clear, soft = 0.02, 0.03
 	lim := shoulder.y + clear
 	if target.y >= lim+soft {
 		return target
