@@ -57,9 +57,9 @@ var patternX = map[int][]float64{
 // units of patternH: the rebound after the upbeat is the highest, since it
 // prepares the downbeat's fall.
 var reboundH = map[int][]float64{
-	2: {0.85, 1},
-	3: {0.85, 0.8, 1},
-	4: {0.85, 0.75, 0.8, 1},
+	2: {0.75, 1},
+	3: {0.75, 0.7, 1},
+	4: {0.75, 0.65, 0.7, 1},
 }
 
 // stroke is the right hand's path between two ictuses, as an offset from the
@@ -85,7 +85,7 @@ func (s stroke) at(u float64) vec {
 
 // maxRise is the highest a rebound may rise above the ictus plane: to just
 // below the shoulders.
-const maxRise = 0.20
+const maxRise = 0.21
 
 // saturate limits a rebound height smoothly to maxRise: nearly linear for
 // ordinary gestures, so that loudness still shows, while fortissimo
@@ -110,7 +110,7 @@ func sizeOf(loud float32, period, lo, hi float64) float64 {
 	}
 	l := 0.6*abs + 0.4*rel
 	tempo := math.Max(0.75, math.Min(1.05, math.Sqrt(period/0.55)))
-	return (0.4 + 0.9*l) * tempo
+	return (0.45 + 0.9*l) * tempo
 }
 
 // conductor state over one song.
