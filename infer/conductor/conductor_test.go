@@ -453,3 +453,46 @@ func TestTwoHours(t *testing.T) {
 		t.Errorf("only %d ictuses in the last minute of two hours", len(ict))
 	}
 }
+
+// TestGeneralPause: music that stops for 2.5 s in the middle (a general
+// pause) and starts again. During the pause the hands sink to rest and give
+// no ictus; one beat before the music returns they prepare, and the ictuses
+// match the beats on both sides.
+func TestGeneralPause(t *testing.T) {
+	r := render(t, synth.Samples()[1])
+	const pause = 2.5
+	cut := r.Beats[len(r.Beats)/2] - 0.02 // just before a beat in the middle
+	i := int(cut * float64(r.Rate))
+	samples := append(append(append([]float32(nil), r.Samples[:i]...), make([]float32, int(pause*float64(r.Rate)))...), r.Samples[i:]...)
+	var beats []float64
+	for _, b := range r.Beats {
+		if b > cut {
+			b += pause
+		}
+		beats = append(beats, b)
+	}
+	mel := audio.MelSpectrogram(samples, audio.Options{})
+	m := generate(t, mel, 1)
+	ict := ictusTimes(m, motion.RightWrist)
+	shifted := make([]float64, len(ict))
+	inPause := 0
+	for k, x := range ict {
+		shifted[k] = x + specLead
+		if x > cut+0.3 && x < cut+pause-0.1 {
+			inPause++
+		}
+	}
+	f, _, _ := fMeasure(shifted, beats, 0.07)
+	restY := m.At(0, motion.RightWrist).Y
+	mid := m.At(int((cut+pause/2+0.5)*m.Rate), motion.RightWrist).Y
+	t.Logf("F %.3f, %d ictuses in the pause, wrist y mid-pause %.3f (rest %.3f)", f, inPause, mid, restY)
+	if f < 0.9 {
+		t.Errorf("ictus F-measure %.3f < 0.9 around a general pause", f)
+	}
+	if inPause > 0 {
+		t.Errorf("%d ictuses during the pause", inPause)
+	}
+	if math.Abs(float64(mid-restY)) > 0.03 {
+		t.Errorf("mid-pause the right wrist is at y=%.3f, rest is %.3f", mid, restY)
+	}
+}
