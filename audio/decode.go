@@ -15,9 +15,9 @@ import (
 )
 
 // decode runs ffprobe then ffmpeg on path and streams the samples through
-// mix-down → resampler → STFT. Two goroutines form the pipeline (ffmpeg's
-// reader + resampler, and the STFT), each splitting its batches across
-// cores; only filter histories, a few blocks and the mel frames are held.
+// mix-down → resampler → STFT, one goroutine per stage, the resampler and
+// STFT each splitting their batches across cores; only filter histories, a
+// few blocks and the mel frames are held.
 func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -58,38 +58,35 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	if opt.MaxSeconds > 0 {
 		maxFrames = int64(opt.MaxSeconds*float64(p.sampleRate)) + int64(p.sampleRate)
 	}
-	blocks := make(chan []float32, 4)
-	free := make(chan []float32, 6)
+	// Three stages, so ffmpeg never waits on the resampler: reading the
+	// pipe (and mixing to mono), resampling, and the STFT here.
+	mono, resampled := newBlockPipe(), newBlockPipe()
 	var (
 		frames  int64
 		readErr error
 		wg      sync.WaitGroup
 	)
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		defer close(blocks)
-		emit := func(y []float32) {
-			var b []float32
-			select {
-			case b = <-free:
-			default:
-			}
-			blocks <- append(b[:0], y...)
+		defer mono.close()
+		frames, readErr = readSamples(ctx, stdout, p.channels, maxFrames, mono.send)
+	}()
+	go func() {
+		defer wg.Done()
+		defer resampled.close()
+		for b := range mono.full {
+			res.write(b, resampled.send)
+			mono.recycle(b)
 		}
-		frames, readErr = readSamples(ctx, stdout, p.channels, maxFrames, func(mono []float32) {
-			res.write(mono, emit)
-		})
+		// readErr was set before mono closed.
 		if readErr == nil && ctx.Err() == nil {
-			res.finish(emit)
+			res.finish(resampled.send)
 		}
 	}()
-	for b := range blocks {
+	for b := range resampled.full {
 		mel.write(b)
-		select {
-		case free <- b:
-		default:
-		}
+		resampled.recycle(b)
 	}
 	wg.Wait()
 	if readErr != nil {
@@ -212,3 +209,34 @@ func (w *tailWriter) String() string {
 	defer w.mu.Unlock()
 	return string(w.buf)
 }
+
+// blockPipe hands sample blocks from one goroutine to the next, a few at a
+// time, recycling them so a stream allocates only a handful.
+type blockPipe struct {
+	full chan []float32
+	free chan []float32
+}
+
+func newBlockPipe() *blockPipe {
+	return &blockPipe{full: make(chan []float32, 3), free: make(chan []float32, 4)}
+}
+
+// send passes a copy of y on (y may be reused once send returns).
+func (p *blockPipe) send(y []float32) {
+	var b []float32
+	select {
+	case b = <-p.free:
+	default:
+	}
+	p.full <- append(b[:0], y...)
+}
+
+// recycle returns a received block for reuse.
+func (p *blockPipe) recycle(b []float32) {
+	select {
+	case p.free <- b:
+	default:
+	}
+}
+
+func (p *blockPipe) close() { close(p.full) }
