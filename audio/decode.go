@@ -49,8 +49,10 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	}
 
 	// Size the frame buffer for the probed length (+2 %), so the final
-	// in-place resize rarely has to reallocate.
-	guess := int(p.seconds*1.02*MelRate) + MelRate
+	// in-place resize rarely has to reallocate. Untouched capacity costs no
+	// resident memory, but a bogus header must not reserve gigabytes: past
+	// four hours the buffer grows as frames arrive.
+	guess := int(math.Min(p.seconds, 4*3600)*1.02*MelRate) + MelRate
 	mel := newMelStream(opt, guess)
 	res := newResampler(p.sampleRate, SampleRate)
 

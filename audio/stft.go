@@ -80,7 +80,7 @@ func (s *melStream) trim() {
 }
 
 // frames computes frames s.next..end-1, knowing n samples, split across
-// workers; each worker transforms two frames per complex FFT.
+// workers, each with its own FFT plan.
 func (s *melStream) frames(end, n int) {
 	count := end - s.next
 	if count <= 0 {
@@ -117,6 +117,10 @@ func (s *melStream) frames(end, n int) {
 // stream: the frames then allocate nothing. That matters beyond speed:
 // the GC lets garbage grow as large as the live heap, which for a long song
 // is the mel itself, so per-frame garbage would double the peak memory.
+// This is why the FFT is gonum's (a reusable plan) rather than go-dsp's,
+// which allocates ~80 KB and starts goroutines on every call: decoding a
+// 30-minute song peaked at 204 MB RSS with it against 105 MB with this, and
+// it was no faster.
 type frameWorker struct {
 	plan *fourier.FFT
 	buf  []float64
