@@ -118,38 +118,42 @@ func computeFeatures(mel audio.Mel) features {
 	}
 	// Column 0 is the highest band: the low bands are the last columns; the
 	// "mid" bands for harmonic change are the 64 above them.
-	lowFrom := audio.MelBands - lowBands
-	const groupBands = 8
-	midFrom, midTo := lowFrom-groups*groupBands, lowFrom
-	prev := mel.Row(0)
+	const (
+		lowFrom    = audio.MelBands - lowBands
+		groupBands = 8
+		midFrom    = lowFrom - groups*groupBands
+	)
+	prev := (*[audio.MelBands]float32)(mel.Row(0))
 	for t := 0; t < n; t++ {
-		row := mel.Row(t)
+		// Fixed-size arrays: constant bounds, no checks in the loops.
+		row := (*[audio.MelBands]float32)(mel.Row(t))
 		// Positive differences summed without a branch, (d + |d|) / 2, in
-		// two chains (plain variables, so they stay in registers) so the
-		// additions overlap.
-		var f0, f1, l0, l1, s0, s1 float32
-		for b := 0; b < lowFrom; b += 2 {
-			r, p := row[b:b+2:b+2], prev[b:b+2:b+2]
-			d0, d1 := r[0]-p[0], r[1]-p[1]
+		// independent chains (plain variables, so they stay in registers)
+		// so the additions overlap.
+		var f0, f1, f2, f3, l0, l1, s0, s1, s2, s3 float32
+		for b := 0; b < lowFrom; b += 4 {
+			d0, d1, d2, d3 := row[b]-prev[b], row[b+1]-prev[b+1], row[b+2]-prev[b+2], row[b+3]-prev[b+3]
 			f0 += d0 + abs32(d0)
 			f1 += d1 + abs32(d1)
-			s0 += r[0]
-			s1 += r[1]
+			f2 += d2 + abs32(d2)
+			f3 += d3 + abs32(d3)
+			s0 += row[b]
+			s1 += row[b+1]
+			s2 += row[b+2]
+			s3 += row[b+3]
 		}
 		for b := lowFrom; b < audio.MelBands; b += 2 {
-			r, p := row[b:b+2:b+2], prev[b:b+2:b+2]
-			d0, d1 := r[0]-p[0], r[1]-p[1]
+			d0, d1 := row[b]-prev[b], row[b+1]-prev[b+1]
 			l0 += d0 + abs32(d0)
 			l1 += d1 + abs32(d1)
-			s0 += r[0]
-			s1 += r[1]
+			s0 += row[b]
+			s1 += row[b+1]
 		}
-		flux, lflux, sum := f0+f1, l0+l1, s0+s1
+		flux, lflux, sum := (f0+f1)+(f2+f3), l0+l1, (s0+s1)+(s2+s3)
 		fe.onset[t], fe.low[t], fe.loud[t] = (flux+lflux)/2, lflux/2, sum/audio.MelBands
-		g := fe.chroma[t*groups : (t+1)*groups]
-		mid := row[midFrom:midTo]
+		g := (*[groups]float32)(fe.chroma[t*groups : (t+1)*groups])
 		for k := range g {
-			q := mid[k*groupBands : (k+1)*groupBands : (k+1)*groupBands]
+			q := (*[groupBands]float32)(row[midFrom+k*groupBands : midFrom+(k+1)*groupBands])
 			g[k] = q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] + q[7]
 		}
 		prev = row

@@ -12,7 +12,7 @@ type vec struct{ x, y float64 }
 func (a vec) add(b vec) vec       { return vec{a.x + b.x, a.y + b.y} }
 func (a vec) sub(b vec) vec       { return vec{a.x - b.x, a.y - b.y} }
 func (a vec) scale(s float64) vec { return vec{a.x * s, a.y * s} }
-func (a vec) norm() float64       { return math.Hypot(a.x, a.y) }
+func (a vec) norm() float64       { return math.Sqrt(a.x*a.x + a.y*a.y) }
 func mix(a, b vec, w float64) vec { return vec{a.x + w*(b.x-a.x), a.y + w*(b.y-a.y)} }
 
 // rotation turns points about a centre by a fixed angle; its sine and
@@ -23,6 +23,12 @@ type rotation struct {
 }
 
 func newRotation(c vec, ang float64) rotation {
+	if math.Abs(ang) < 0.1 {
+		// The body only ever turns a few hundredths of a radian: the
+		// series is exact to 1e-9 there and much cheaper than Sincos.
+		a2 := ang * ang
+		return rotation{c, 1 - a2/2 + a2*a2/24, ang * (1 - a2/6 + a2*a2/120)}
+	}
 	s, co := math.Sincos(ang)
 	return rotation{c, co, s}
 }
@@ -64,12 +70,12 @@ func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
 	if dist > 1e-9 {
 		dir = d.scale(1 / dist)
 	}
-	dist = math.Max(minR, math.Min(maxR, dist))
+	dist = clamp(dist, minR, maxR)
 	wrist = shoulder.add(dir.scale(dist))
 	// The elbow's angle off the shoulder–wrist line by the law of cosines;
 	// its cosine and sine are all the rotation needs.
 	c := (upperArm*upperArm + dist*dist - forearm*forearm) / (2 * upperArm * dist)
-	c = math.Max(-1, math.Min(1, c))
+	c = clamp(c, -1, 1)
 	s := bend * math.Sqrt(1-c*c)
 	elbow = shoulder.add(vec{c*dir.x - s*dir.y, s*dir.x + c*dir.y}.scale(upperArm))
 	return elbow, wrist
@@ -89,4 +95,16 @@ func guard(target, shoulder vec) vec {
 	// matching value and slope at the join.
 	target.y = lim + soft*math.Exp((target.y-lim-soft)/soft)
 	return target
+}
+
+// clamp limits x to [lo, hi] with plain comparisons (math.Min and math.Max
+// handle NaN and signed zeros, which costs in the per-frame code).
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
 }
