@@ -2,6 +2,7 @@ package conductor
 
 import (
 	"context"
+	"errors"
 	"math"
 	"runtime"
 	"testing"
@@ -494,5 +495,35 @@ func TestGeneralPause(t *testing.T) {
 	}
 	if math.Abs(float64(mid-restY)) > 0.03 {
 		t.Errorf("mid-pause the right wrist is at y=%.3f, rest is %.3f", mid, restY)
+	}
+}
+
+// TestTinyAndMalformedMels: mels too short for a beat give a resting pose of
+// the right length; a mel whose data does not match its frame count is
+// refused rather than read out of bounds.
+func TestTinyAndMalformedMels(t *testing.T) {
+	for _, frames := range []int{0, 1, 2, 3, 5, 90} {
+		mel := audio.Mel{Frames: frames, Data: make([]float32, frames*audio.MelBands)}
+		for i := range mel.Data {
+			mel.Data[i] = 0.5
+		}
+		m := generate(t, mel, 0)
+		if m.Frames != frames/3 {
+			t.Errorf("%d mel frames gave %d motion frames", frames, m.Frames)
+		}
+	}
+	bad := audio.Mel{Frames: 10, Data: make([]float32, 9*audio.MelBands)}
+	if _, err := New(Options{}).Generate(context.Background(), bad); err == nil {
+		t.Error("a mel with too little data was accepted")
+	}
+}
+
+// TestCancel: a cancelled context stops Generate with the context's error.
+func TestCancel(t *testing.T) {
+	r := render(t, synth.Samples()[0])
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(Options{}).Generate(ctx, r.mel); !errors.Is(err, context.Canceled) {
+		t.Errorf("Generate with a cancelled context returned %v", err)
 	}
 }
