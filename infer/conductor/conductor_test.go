@@ -527,3 +527,62 @@ func TestCancel(t *testing.T) {
 		t.Errorf("Generate with a cancelled context returned %v", err)
 	}
 }
+
+// TestLeftHandCuesEntrance: a quiet passage, then the full orchestra enters
+// fortissimo. At the entrance the left hand breaks away from mirroring the
+// right: it is further out and higher than at the same point of the bars
+// before, while the right hand keeps beating on the plane.
+func TestLeftHandCuesEntrance(t *testing.T) {
+	p := synth.Piece{Name: "tutti_entrance", Style: synth.March, Metre: 2, Bars: 14,
+		Tempo: []synth.Point{{Bar: 0, Value: 110}}, Dynamics: []synth.Point{{Bar: 0, Value: 0.2}, {Bar: 8, Value: 0.2}, {Bar: 8, Value: 0.95}},
+		LeadIn: 1, Tail: 1.5, Root: 55, Seed: 11}
+	r := render(t, p)
+	m := generate(t, r.mel, 1)
+	at := func(beat int) motion.Point {
+		return m.At(int(math.Round((r.Beats[beat]-specLead)*m.Rate)), motion.LeftWrist)
+	}
+	entrance := 8 * p.Metre
+	cue := at(entrance)
+	var before motion.Point
+	for _, b := range []int{entrance - 2*p.Metre, entrance - 4*p.Metre} {
+		q := at(b)
+		before.X += q.X / 2
+		before.Y += q.Y / 2
+	}
+	t.Logf("left wrist at the entrance %v, at the downbeats before %v", cue, before)
+	if cue.X-before.X < 0.02 || before.Y-cue.Y < 0.03 {
+		t.Errorf("the left hand does not cue the entrance: %v at the entrance, %v before", cue, before)
+	}
+}
+
+// TestCrescendoShapedByLeftHand: through the chorale's crescendo the right
+// hand's ictuses stay on one horizontal plane while the left hand's lowest
+// points rise: the left hand lifts the orchestra instead of only mirroring.
+func TestCrescendoShapedByLeftHand(t *testing.T) {
+	r := render(t, synth.Samples()[2])
+	m := generate(t, r.mel, 1)
+	at := func(beat, joint int) float64 {
+		return float64(m.At(int(math.Round((r.Beats[beat]-specLead)*m.Rate)), joint).Y)
+	}
+	n := len(r.Beats) - 1 // the final chord is held, not beaten
+	third := n / 3
+	var leftEarly, leftLate float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for b := 1; b < n; b++ {
+		y := at(b, motion.RightWrist)
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+		switch {
+		case b <= third:
+			leftEarly += at(b, motion.LeftWrist) / float64(third)
+		case b > n-third:
+			leftLate += at(b, motion.LeftWrist) / float64(third)
+		}
+	}
+	t.Logf("right ictus plane y %.3f–%.3f; left wrist at the beats %.3f early, %.3f late", lo, hi, leftEarly, leftLate)
+	if hi-lo > 0.02 {
+		t.Errorf("the right hand's ictuses spread over %.3f in height, want one plane", hi-lo)
+	}
+	if leftEarly-leftLate < 0.03 {
+		t.Errorf("the left hand's beat points rise by only %.3f through the crescendo", leftEarly-leftLate)
+	}
+}
