@@ -92,11 +92,19 @@ type frameDrawer interface {
 // skeletonDrawer draws the conductor with its own Painter and converts the
 // frame to yuv420p in the same goroutine.
 type skeletonDrawer struct {
-	p *skeleton.Painter
-	m motion.Motion
+	p    *skeleton.Painter
+	m    motion.Motion
+	conv *yuvConverter // shared, read-only
 }
 
-func (d skeletonDrawer) drawFrame(f int, dst []byte) { rgbaToYUV420(d.p.Draw(d.m, f), dst) }
+func (d skeletonDrawer) drawFrame(f int, dst []byte) { d.conv.convert(d.p.Draw(d.m, f), dst) }
+
+// newSkeletonDrawers returns a maker of drawers for m, one per goroutine,
+// sharing the conversion of the style's bare background.
+func newSkeletonDrawers(style skeleton.Style, m motion.Motion) func() frameDrawer {
+	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, m.Rate), 0))
+	return func() frameDrawer { return skeletonDrawer{p: skeleton.NewPainter(style), m: m, conv: conv} }
+}
 
 // buffersPerWorker bounds the frames in flight: each drawing goroutine owns
 // this many frame buffers, reused for the whole song.

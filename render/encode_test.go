@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
 )
 
@@ -136,9 +138,7 @@ func TestEncoderMuxesAudio(t *testing.T) {
 	}
 	enc := encoder{FFmpeg: "ffmpeg", Width: 96, Height: 96, FPS: 30, Preset: "ultrafast", CRF: 23, Audio: tone, Out: filepath.Join(dir, "o.mp4")}
 	style := skeleton.Style{Width: 96, Height: 96}
-	if err := enc.run(context.Background(), m.Frames, 2, func() frameDrawer {
-		return skeletonDrawer{p: skeleton.NewPainter(style), m: m}
-	}, nil); err != nil {
+	if err := enc.run(context.Background(), m.Frames, 2, newSkeletonDrawers(style, m), nil); err != nil {
 		t.Fatal(err)
 	}
 	st := probe(t, enc.Out)
@@ -256,6 +256,41 @@ func TestRGBAToYUV420MatchesFFmpeg(t *testing.T) {
 			if d := abs(int(ours[i]) - int(theirs[i])); d > 1 {
 				t.Errorf("colour %v, byte %d: ours %d, ffmpeg %d", c, i, ours[i], theirs[i])
 				break
+			}
+		}
+	}
+}
+
+// TestYUVConverterExact: skipping the background changes nothing: frames of
+// a moving conductor (and one with stray pixels) convert exactly as
+// rgbaToYUV420 converts them, at sizes that are and are not multiples of the
+// chunk width.
+func TestYUVConverterExact(t *testing.T) {
+	m, err := infer.Plain{}.Generate(context.Background(), melOf(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range m.Frames { // sway the pose so traces appear
+		for j := range motion.Joints {
+			p := m.At(f, j)
+			p.X += 0.05 * float32(math.Sin(float64(f)/3))
+			m.Set(f, j, p)
+		}
+	}
+	for _, size := range []Size{{160, 160}, {166, 122}} {
+		style := skeleton.Style{Width: size.W, Height: size.H}
+		conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
+		p := skeleton.NewPainter(style)
+		want, got := make([]byte, yuvSize(size.W, size.H)), make([]byte, yuvSize(size.W, size.H))
+		for f := 0; f < m.Frames; f += 7 {
+			img := p.Draw(m, f)
+			if f == 14 {
+				img.Pix[4*(size.W*3+17)] ^= 0x80 // one stray pixel in an empty row
+			}
+			rgbaToYUV420(img, want)
+			conv.convert(img, got)
+			if !bytes.Equal(want, got) {
+				t.Fatalf("%v frame %d: the converter differs from the plain conversion", size, f)
 			}
 		}
 	}

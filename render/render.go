@@ -131,9 +131,9 @@ func (b *batch) run(ctx context.Context) error {
 		e.Output = in.Out + ".mp4"
 		switch {
 		case in.Err != nil:
-			b.finish(i, Entry{Status: Failed, Reason: in.Err.Error()})
+			b.record(i, Entry{Status: Failed, Reason: in.Err.Error()})
 		case !b.opt.Force && b.upToDate(in):
-			b.finish(i, Entry{Status: Skipped, Reason: "up to date: the mp4 is newer than the source (--force renders it again)"})
+			b.record(i, Entry{Status: Skipped, Reason: "up to date: the mp4 is newer than the source (--force renders it again)"})
 		default:
 			todo = append(todo, i)
 		}
@@ -182,8 +182,14 @@ feed:
 	return nil
 }
 
-// finish records entry i's outcome, says so if it failed, and saves the report.
+// finish records entry i's outcome and saves the report.
 func (b *batch) finish(i int, res Entry) {
+	b.record(i, res)
+	b.saveReport()
+}
+
+// record stores entry i's outcome and says so if it failed.
+func (b *batch) record(i int, res Entry) {
 	b.mu.Lock()
 	e := &b.rep.Entries[i]
 	res.Input, res.Name, res.Output = e.Input, e.Name, e.Output
@@ -198,7 +204,6 @@ func (b *batch) finish(i int, res Entry) {
 	if res.Status == Failed {
 		b.logf("failed: %s", describeFailure(res.Input, res.Reason))
 	}
-	b.saveReport()
 }
 
 // describeFailure is the one line that names the file and says what went
@@ -348,7 +353,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 		enc.Audio = in.Path
 	}
 	style := skeleton.Style{Width: b.opt.Size.W, Height: b.opt.Size.H, Theme: skeleton.Theme(b.opt.Theme)}
-	newDrawer := func() frameDrawer { return skeletonDrawer{p: skeleton.NewPainter(style), m: m} }
+	newDrawer := newSkeletonDrawers(style, m)
 	var written func()
 	if b.board != nil {
 		bar, slot := b.board.bar(m.Frames, in.Rel, "frames")

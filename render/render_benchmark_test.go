@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
 )
 
@@ -71,8 +73,9 @@ func BenchmarkRender3min(b *testing.B) {
 	})
 
 	if renderFPS > 0 && encodeFPS > 0 {
-		b.Logf("3-minute song, 720x720, %s: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding",
+		fmt.Printf("3-minute song, 720x720, %s: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding",
 			Defaults().Preset, renderFPS, drawEncodeFPS, encodeFPS, 100*renderFPS/encodeFPS, 100*drawEncodeFPS/encodeFPS)
+		fmt.Println()
 	}
 }
 
@@ -109,4 +112,35 @@ func BenchmarkPeakRSS2h(b *testing.B) {
 	var self syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
 	b.ReportMetric(float64(self.Maxrss)/1024, "peak-MB")
+}
+
+// BenchmarkDrawAndConvert720 is the per-frame CPU cost render adds to
+// encoding: drawing a 720×720 frame and converting it to yuv420p, on one core.
+func BenchmarkDrawAndConvert720(b *testing.B) {
+	m, err := infer.Plain{}.Generate(context.Background(), melOf(4))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := skeleton.NewPainter(skeleton.Style{Width: 720, Height: 720})
+	dst := make([]byte, yuvSize(720, 720))
+	b.Run("draw", func(b *testing.B) {
+		f := 0
+		for b.Loop() {
+			p.Draw(m, f%m.Frames)
+			f++
+		}
+	})
+	b.Run("convert", func(b *testing.B) {
+		img := p.Draw(m, 0)
+		for b.Loop() {
+			rgbaToYUV420(img, dst)
+		}
+	})
+	b.Run("convert-over-background", func(b *testing.B) {
+		conv := newYUVConverter(skeleton.NewPainter(skeleton.Style{Width: 720, Height: 720}).Draw(motion.New(0, motion.Rate), 0))
+		img := p.Draw(m, 0)
+		for b.Loop() {
+			conv.convert(img, dst)
+		}
+	})
 }
