@@ -153,3 +153,64 @@ func BenchmarkOverhead60s(b *testing.B) {
 	b.ReportMetric(100*(engine.Seconds()/bare.Seconds()-1), "overhead_%")
 	reportSPerS(b, engine, mel.Seconds())
 }
+
+// cachedRunner answers every window with the same output at no cost.
+type cachedRunner struct{ y []float32 }
+
+func (c cachedRunner) run(context.Context, []float32, []float32, int) ([]float32, error) {
+	return c.y, nil
+}
+
+func (c cachedRunner) close() error { return nil }
+
+// BenchmarkEngineWork60s is the engine's own work on the 60 s song (checks,
+// noise, windows, blending) with the model's run replaced by a cached output:
+// on a busy machine, a steadier view of the overhead than BenchmarkOverhead60s.
+// Add the cgo tensor setup (BenchmarkTensorSetup60s) for the whole overhead.
+func BenchmarkEngineWork60s(b *testing.B) {
+	mel, _ := refInputs(b)
+	y := make([]float32, mel.MotionFrames()*motion.Joints*2)
+	e := &Engine{path: "cached", c: contract{mel: "mel", noise: "noise", output: "motion"}, run: cachedRunner{y}}
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Generate(ctx, mel); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTensorSetup60s is what ortSession.run adds around the runtime's
+// Run for one 60 s window: the input tensors, the run options, the
+// cancellation hook and the output's copy into Go memory.
+func BenchmarkTensorSetup60s(b *testing.B) {
+	mel, noise := refInputs(b)
+	if err := env.load(library(b)); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	out := make([]float32, mel.MotionFrames()*motion.Joints*2)
+	for i := 0; i < b.N; i++ {
+		m, err := ort.NewTensor(ort.NewShape(1, int64(mel.Frames), audio.MelBands), mel.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := ort.NewTensor(ort.NewShape(1, int64(len(noise)/NoiseDim), NoiseDim), noise)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ro, err := ort.NewRunOptions()
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop := context.AfterFunc(ctx, func() { ro.Terminate() })
+		o, err := ort.NewTensor(ort.NewShape(1, int64(mel.MotionFrames()), motion.Joints, 2), append([]float32(nil), out...))
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop()
+		o.Destroy()
+		ro.Destroy()
+		n.Destroy()
+		m.Destroy()
+	}
+}
