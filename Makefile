@@ -13,7 +13,7 @@ SAMPLES    ?= test_samples
 RESULTS    ?= results
 RENDER_FLAGS ?=
 
-.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet clean
+.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet evaluate fuzz clean
 
 run: setup build
 	./$(BIN)/render -o $(RESULTS) $(RENDER_FLAGS) $(SAMPLES)
@@ -53,7 +53,7 @@ bench: setup ort
 
 # Regenerate the committed test pieces and their beat times.
 samples:
-	$(GO) run ./cmd/samplegen -o $(SAMPLES)
+	$(GO) run ./cmd/samplegen -out $(SAMPLES)
 
 # Regenerate the tiny ONNX models the tests use.
 models:
@@ -61,7 +61,20 @@ models:
 
 # The contact sheet shown in the README.
 contact-sheet: setup
-	$(GO) run ./cmd/contactsheet -o docs/img/contact_sheet.png $(SAMPLES)
+	$(GO) run ./cmd/contactsheet -samples $(SAMPLES) -out docs/img/contact_sheet.png
+
+# Score an engine on a ConductorMotion100 split, e.g.
+#   make evaluate DATASET=/data/ConductorMotion100 EVAL_FLAGS='--engine plain --json results/eval.json'
+DATASET    ?=
+EVAL_FLAGS ?= --engine builtin
+evaluate: build
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" ./$(BIN)/evaluate --dataset "$(DATASET)" $(EVAL_FLAGS)
+
+# Fuzz the .npy reading paths (not part of make test: it runs until FUZZTIME).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/npyfile
+	$(GO) test -run '^$$' -fuzz '^FuzzSamples$$' -fuzztime $(FUZZTIME) ./dataset
 
 clean:
 	rm -rf $(BIN)
