@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -19,8 +20,9 @@ import (
 //
 //   - render: the whole pipeline (decode and mel, the built-in conductor,
 //     drawing on all cores, encoding) through Run;
-//   - encode-only: ffmpeg encoding the same number of frames, drawn
-//     beforehand, through the same pipe with the same command line.
+//   - encode-only: ffmpeg encoding the same number of frames of the same
+//     motion, drawn beforehand, through the same pipe with the same command
+//     line and soundtrack.
 //
 // The target is render ≥ 90 % of encode-only. Run with -benchtime 1x.
 func BenchmarkRender3min(b *testing.B) {
@@ -48,13 +50,25 @@ func BenchmarkRender3min(b *testing.B) {
 	})
 
 	b.Run("encode-only", func(b *testing.B) {
-		m, err := infer.Plain{}.Generate(context.Background(), melOf(2))
+		// The frames render drew: the built-in conductor on the same song,
+		// smoothed; the first 10 s of them are drawn beforehand (all 5400
+		// would take 4 GB) and sent round-robin.
+		mel, _, err := audio.Load(context.Background(), src, audio.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		eng, err := infer.Open(infer.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := eng.Generate(context.Background(), mel)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m = skeleton.Smooth(m)
 		size := Size{W: 720, H: 720}
 		p := skeleton.NewPainter(skeleton.Style{Width: size.W, Height: size.H})
-		pre := make([][]byte, m.Frames) // 60 distinct frames, reused round-robin
+		pre := make([][]byte, 300)
 		for f := range pre {
 			pre[f] = make([]byte, yuvSize(size.W, size.H))
 			rgbaToYUV420(p.Draw(m, f), pre[f])
@@ -115,13 +129,29 @@ func BenchmarkPeakRSS2h(b *testing.B) {
 }
 
 // BenchmarkDrawAndConvert720 is the per-frame CPU cost render adds to
-// encoding: drawing a 720×720 frame and converting it to yuv420p, on one core.
+// encoding, on one core: drawing a 720×720 frame of the built-in conductor
+// (with its wrist traces) and converting it to yuv420p, plainly and over the
+// pre-converted background as render does.
 func BenchmarkDrawAndConvert720(b *testing.B) {
-	m, err := infer.Plain{}.Generate(context.Background(), melOf(4))
+	needFFmpeg(b)
+	src := filepath.Join(b.TempDir(), "song.wav")
+	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=10")
+	mel, _, err := audio.Load(context.Background(), src, audio.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := skeleton.NewPainter(skeleton.Style{Width: 720, Height: 720})
+	eng, err := infer.Open(infer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := eng.Generate(context.Background(), mel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m = skeleton.Smooth(m)
+	style := skeleton.Style{Width: 720, Height: 720}
+	p := skeleton.NewPainter(style)
+	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
 	dst := make([]byte, yuvSize(720, 720))
 	b.Run("draw", func(b *testing.B) {
 		f := 0
@@ -131,15 +161,18 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 		}
 	})
 	b.Run("convert", func(b *testing.B) {
-		img := p.Draw(m, 0)
+		img := p.Draw(m, m.Frames/2)
 		for b.Loop() {
 			rgbaToYUV420(img, dst)
 		}
 	})
 	b.Run("convert-over-background", func(b *testing.B) {
-		conv := newYUVConverter(skeleton.NewPainter(skeleton.Style{Width: 720, Height: 720}).Draw(motion.New(0, motion.Rate), 0))
-		img := p.Draw(m, 0)
+		f := 0
 		for b.Loop() {
+			b.StopTimer()
+			img := p.Draw(m, f%m.Frames)
+			f++
+			b.StartTimer()
 			conv.convert(img, dst)
 		}
 	})

@@ -35,21 +35,25 @@ func rgbaToYUV420(img *image.RGBA, dst []byte) {
 // convertSpan converts pixels [x0, x1) (both even) of a pair of RGBA rows
 // into two luma rows and one row of each chroma plane.
 func convertSpan(r0, r1, y0, y1, cu, cv []byte, x0, x1 int) {
-	for x := x0; x < x1; x += 2 {
-		i := 4 * x
-		a, c := r0[i:i+8:i+8], r1[i:i+8:i+8] // one bounds check each
+	n := (x1 - x0) / 2
+	// Exact-length views let the compiler drop most bounds checks.
+	r0, r1 = r0[4*x0:][:8*n], r1[4*x0:][:8*n]
+	y0, y1 = y0[x0:][:2*n], y1[x0:][:2*n]
+	cu, cv = cu[x0/2:][:n], cv[x0/2:][:n]
+	for k := range n {
+		a, c := r0[8*k:][:8], r1[8*k:][:8]
 		ra, ga, ba := int32(a[0]), int32(a[1]), int32(a[2])
 		rb, gb, bb := int32(a[4]), int32(a[5]), int32(a[6])
 		rc, gc, bc := int32(c[0]), int32(c[1]), int32(c[2])
 		rd, gd, bd := int32(c[4]), int32(c[5]), int32(c[6])
-		ly0, ly1 := y0[x:x+2:x+2], y1[x:x+2:x+2]
-		ly0[0], ly0[1] = luma(ra, ga, ba), luma(rb, gb, bb)
-		ly1[0], ly1[1] = luma(rc, gc, bc), luma(rd, gd, bd)
+		l0, l1 := y0[2*k:][:2], y1[2*k:][:2]
+		l0[0], l0[1] = luma(ra, ga, ba), luma(rb, gb, bb)
+		l1[0], l1[1] = luma(rc, gc, bc), luma(rd, gd, bd)
 		// Sums of four samples: the coefficients carry the extra ×4 in the
 		// shift (8 + 2 bits), with rounding.
 		r, g, bl := ra+rb+rc+rd, ga+gb+gc+gd, ba+bb+bc+bd
-		cu[x/2] = uint8(((-38*r - 74*g + 112*bl + 512) >> 10) + 128)
-		cv[x/2] = uint8(((112*r - 94*g - 18*bl + 512) >> 10) + 128)
+		cu[k] = uint8(((-38*r - 74*g + 112*bl + 512) >> 10) + 128)
+		cv[k] = uint8(((112*r - 94*g - 18*bl + 512) >> 10) + 128)
 	}
 }
 
@@ -105,18 +109,30 @@ func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
 		}
 		by0, by1 := byp[y*w:][:w], byp[(y+1)*w:][:w]
 		bu, bv := bup[(y/2)*(w/2):][:w/2], bvp[(y/2)*(w/2):][:w/2]
+		// Runs of background chunks are copied with one copy per plane row.
+		run := -1 // start of the current run of background chunks, or -1
+		flush := func(end int) {
+			if run >= 0 {
+				copy(y0[run:end], by0[run:end])
+				copy(y1[run:end], by1[run:end])
+				copy(cu[run/2:end/2], bu[run/2:end/2])
+				copy(cv[run/2:end/2], bv[run/2:end/2])
+				run = -1
+			}
+		}
 		x := 0
 		for ; x+chunk <= w; x += chunk {
 			p := 4 * x
 			if bytes.Equal(r0[p:p+4*chunk], b0[p:p+4*chunk]) && bytes.Equal(r1[p:p+4*chunk], b1[p:p+4*chunk]) {
-				copy(y0[x:x+chunk], by0[x:x+chunk])
-				copy(y1[x:x+chunk], by1[x:x+chunk])
-				copy(cu[x/2:x/2+chunk/2], bu[x/2:x/2+chunk/2])
-				copy(cv[x/2:x/2+chunk/2], bv[x/2:x/2+chunk/2])
+				if run < 0 {
+					run = x
+				}
 				continue
 			}
+			flush(x)
 			convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
 		}
+		flush(x)
 		convertSpan(r0, r1, y0, y1, cu, cv, x, w)
 	}
 }
