@@ -114,7 +114,8 @@ const buffersPerWorker = 3
 // drawn by goroutine f mod workers into one of that goroutine's buffers, and
 // the writer takes the goroutines' outputs round-robin, so frames reach
 // ffmpeg in order with no reordering map and a fixed number of buffers.
-// written is called after each frame reaches ffmpeg (for the progress bar).
+// newDrawer is called once in each drawing goroutine, concurrently; written
+// is called after each frame reaches ffmpeg (for the progress bar).
 // When ctx ends, ffmpeg is killed and ctx's error returned.
 func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() frameDrawer, written func()) error {
 	if frames <= 0 {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,10 +98,9 @@ func TestEncoderOrdersFrames(t *testing.T) {
 	dir := t.TempDir()
 	const w, h, frames = 32, 32, 48
 	enc := encoder{FFmpeg: "ffmpeg", Width: w, Height: h, FPS: 30, Preset: "ultrafast", CRF: 0, Out: filepath.Join(dir, "o.mp4")}
-	seed := uint64(1)
+	var seed atomic.Uint64 // newDrawer runs in each drawing goroutine
 	newDrawer := func() frameDrawer {
-		seed++
-		return indexDrawer{w: w, h: h, rng: rand.New(rand.NewPCG(seed, 7))}
+		return indexDrawer{w: w, h: h, rng: rand.New(rand.NewPCG(seed.Add(1), 7))}
 	}
 	n := 0
 	if err := enc.run(context.Background(), frames, 5, newDrawer, func() { n++ }); err != nil {
@@ -167,8 +167,7 @@ func TestEncoderReportsDeadFFmpeg(t *testing.T) {
 		t.Fatal(err)
 	}
 	enc := encoder{FFmpeg: wrapper, Width: 256, Height: 256, FPS: 30, Preset: "ultrafast", CRF: 0, Out: filepath.Join(dir, "o.mp4")}
-	rng := rand.New(rand.NewPCG(1, 2))
-	err := enc.run(context.Background(), 300, 2, func() frameDrawer { return noiseDrawer{rng: rng} }, nil)
+	err := enc.run(context.Background(), 300, 2, func() frameDrawer { return noiseDrawer{} }, nil)
 	if err == nil {
 		t.Fatal("no error from an ffmpeg killed by its file size limit")
 	}
@@ -178,7 +177,7 @@ func TestEncoderReportsDeadFFmpeg(t *testing.T) {
 }
 
 // noiseDrawer fills frames with noise, which does not compress.
-type noiseDrawer struct{ rng *rand.Rand }
+type noiseDrawer struct{}
 
 func (d noiseDrawer) drawFrame(f int, dst []byte) {
 	for i := range dst {

@@ -415,3 +415,37 @@ func TestRunLockedFolder(t *testing.T) {
 		t.Error("a refused run wrote a report")
 	}
 }
+
+// TestRunProgressAndSummary: with a progress writer, the batch bar and one
+// bar per song are drawn (two songs at once here), failure lines go above
+// them, and the summary table lists every song.
+func TestRunProgressAndSummary(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	for _, n := range []string{"one.npy", "two.npy", "three.npy"} {
+		os.MkdirAll(in, 0o755)
+		npyfile.WriteFile(filepath.Join(in, n), make([][128]float32, 45))
+	}
+	os.WriteFile(filepath.Join(in, "bad.npy"), []byte("not numpy"), 0o644)
+	var progress, summary bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), in)
+	opt.Size, opt.Jobs = Size{W: 32, H: 32}, 2
+	opt.Progress, opt.Log, opt.Summary = &progress, &progress, &summary
+	rep, err := Run(context.Background(), opt)
+	if err != nil || rep.Counts.Done != 3 || rep.Counts.Failed != 1 {
+		t.Fatalf("Run: %v %+v", err, rep.Counts)
+	}
+	p := progress.String()
+	for _, want := range []string{"batch", "one.npy", "(15/15", "\x1b[2K", "\x1b[Jfailed: decode " + filepath.Join(in, "bad.npy")} {
+		if !strings.Contains(p, want) {
+			t.Errorf("progress output lacks %q:\n%q", want, p)
+		}
+	}
+	s := summary.String()
+	for _, want := range []string{"song", "× realtime", "one.npy", "bad.npy", "failed", "3 done, 0 skipped, 1 failed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
