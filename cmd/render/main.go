@@ -63,7 +63,7 @@ Flags:
 	fs.BoolVar(&opt.NoSmooth, "no-smooth", false, "draw the raw motion, without Savitzky–Golay smoothing")
 	fs.BoolVar(&opt.Keypoints, "keypoints", false, "also write <name>.npy (float32 [T,13,2], 30 fps, as drawn) and <name>.json")
 	fs.Var(&opt.Shard, "shard", "render only shard `I/N` of the inputs (by a hash of each relative path), for N workers sharing one output folder")
-	fs.DurationVar(&opt.MaxLength, "max-duration", 0, "fail songs longer than this `duration` (e.g. 90m; 0: no limit)")
+	fs.DurationVar(&opt.MaxDuration, "max-duration", 0, "fail songs longer than this `duration` (e.g. 90m; 0: no limit)")
 	fs.StringVar(&opt.FFmpeg, "ffmpeg", opt.FFmpeg, "ffmpeg `executable`")
 	fs.StringVar(&opt.FFprobe, "ffprobe", opt.FFprobe, "ffprobe `executable`")
 	if err := fs.Parse(args); err != nil {
