@@ -15,7 +15,7 @@ RENDER_FLAGS ?=
 
 .PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet evaluate fuzz clean
 
-run: setup build
+run: setup ort build
 	./$(BIN)/render -o $(RESULTS) $(RENDER_FLAGS) $(SAMPLES)
 
 build: gomod
