@@ -40,9 +40,14 @@ func isMedia(name string) bool {
 // a folder, in name order. A file argument is always an input, whatever its
 // name; in folders only media files count, hidden names (starting with a dot)
 // are passed over, symbolic links are followed, and sub-folders are entered
-// with recursive only, each real folder once (so link loops end).
-func discover(args []string, recursive bool) (ins []input, ignored []Ignored) {
+// with recursive only, each real folder once (so link loops end). The folder
+// outDir is never entered: an output folder inside an input folder must not
+// feed the videos back in as songs.
+func discover(args []string, recursive bool, outDir string) (ins []input, ignored []Ignored) {
 	seen := map[string]bool{}
+	if real, err := filepath.EvalSymlinks(outDir); err == nil {
+		seen[real] = true
+	}
 	for _, arg := range args {
 		st, err := os.Stat(arg)
 		if err != nil {
@@ -95,7 +100,7 @@ func walk(dir, rel string, recursive bool, seen map[string]bool, ins *[]input, i
 				continue
 			}
 			if seen[real] {
-				*ignored = append(*ignored, Ignored{Path: p, Reason: "folder already visited (a link loop or a second link to it)"})
+				*ignored = append(*ignored, Ignored{Path: p, Reason: "the output folder, or one already visited (a link loop or a second link to it)"})
 				continue
 			}
 			seen[real] = true

@@ -42,7 +42,7 @@ func TestDiscoverFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ins, ignored := discover([]string{root}, false)
+	ins, ignored := discover([]string{root}, false, "")
 	want := []string{"a.flac", "b song.mp3", "broken.mp3", "link.flac", "mel.npy", "Ünïcødé ♫.ogg"}
 	if got := rels(ins); !slices.Equal(got, want) {
 		t.Errorf("inputs %q, want %q", got, want)
@@ -63,7 +63,7 @@ func TestDiscoverFolder(t *testing.T) {
 		t.Errorf("ignored %q", ign)
 	}
 
-	ins, _ = discover([]string{root}, true)
+	ins, _ = discover([]string{root}, true, "")
 	if got := rels(ins); !slices.Contains(got, "sub/deep.wav") || slices.Contains(got, ".git/x.mp3") {
 		t.Errorf("recursive inputs %q: want sub/deep.wav and no hidden folder", got)
 	}
@@ -75,16 +75,27 @@ func TestDiscoverLinkLoopEnds(t *testing.T) {
 	if err := os.Symlink("..", filepath.Join(root, "a", "up")); err != nil {
 		t.Fatal(err)
 	}
-	ins, _ := discover([]string{root}, true)
+	ins, _ := discover([]string{root}, true, "")
 	if got := rels(ins); !slices.Equal(got, []string{"a/x.mp3"}) {
 		t.Errorf("inputs %q, want [a/x.mp3] once", got)
+	}
+}
+
+// TestDiscoverSkipsOutputFolder: videos written under the input folder are
+// not songs of the next run.
+func TestDiscoverSkipsOutputFolder(t *testing.T) {
+	root := t.TempDir()
+	touch(t, root, "a.mp3", "videos/a.mp4", "sub/b.mp3")
+	ins, _ := discover([]string{root}, true, filepath.Join(root, "videos"))
+	if got := rels(ins); !slices.Equal(got, []string{"a.mp3", "sub/b.mp3"}) {
+		t.Errorf("inputs %q, want the output folder left out", got)
 	}
 }
 
 func TestDiscoverFileArgumentsAndMissing(t *testing.T) {
 	root := t.TempDir()
 	touch(t, root, "notes.txt", ".h.mp3")
-	ins, _ := discover([]string{filepath.Join(root, "notes.txt"), filepath.Join(root, ".h.mp3"), filepath.Join(root, "nope.mp3")}, false)
+	ins, _ := discover([]string{filepath.Join(root, "notes.txt"), filepath.Join(root, ".h.mp3"), filepath.Join(root, "nope.mp3")}, false, "")
 	if got := rels(ins); !slices.Equal(got, []string{"notes.txt", ".h.mp3", "nope.mp3"}) {
 		t.Fatalf("inputs %q", got)
 	}
@@ -100,7 +111,7 @@ func TestAssignOutputsNeverCollide(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	touch(t, a, "song.mp3", "song.wav", "x/song.mp3", "y/song.mp3", "solo.ogg")
 	touch(t, b, "solo.ogg", "solo-2.ogg")
-	ins, _ := discover([]string{a, b}, true)
+	ins, _ := discover([]string{a, b}, true, "")
 	assignOutputs(ins, "out")
 	got := map[string]string{}
 	seen := map[string]bool{}

@@ -45,7 +45,10 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	defer lock.release()
 
-	ins, ignored := discover(opt.Inputs, opt.Recursive)
+	// A run killed outright leaves its report's temporary file; the lock is
+	// ours, so it is an orphan.
+	removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
 	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
 	if opt.Progress != nil {
