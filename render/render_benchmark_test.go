@@ -153,27 +153,44 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 	p := skeleton.NewPainter(style)
 	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
 	dst := make([]byte, yuvSize(720, 720))
+	// Each iteration covers every frame of the clip (make bench runs one
+	// iteration); the metric is per frame.
+	perFrame := func(b *testing.B, d time.Duration, n int) {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(n), "ms/frame")
+	}
 	b.Run("draw", func(b *testing.B) {
-		f := 0
+		var d time.Duration
 		for b.Loop() {
-			p.Draw(m, f%m.Frames)
-			f++
+			start := time.Now()
+			for f := range m.Frames {
+				p.Draw(m, f)
+			}
+			d += time.Since(start)
 		}
+		perFrame(b, d, b.N*m.Frames)
 	})
 	b.Run("convert", func(b *testing.B) {
-		img := p.Draw(m, m.Frames/2)
+		var d time.Duration
 		for b.Loop() {
-			rgbaToYUV420(img, dst)
+			for f := range m.Frames {
+				img := p.Draw(m, f)
+				start := time.Now()
+				rgbaToYUV420(img, dst)
+				d += time.Since(start)
+			}
 		}
+		perFrame(b, d, b.N*m.Frames)
 	})
 	b.Run("convert-over-background", func(b *testing.B) {
-		f := 0
+		var d time.Duration
 		for b.Loop() {
-			b.StopTimer()
-			img := p.Draw(m, f%m.Frames)
-			f++
-			b.StartTimer()
-			conv.convert(img, dst)
+			for f := range m.Frames {
+				img := p.Draw(m, f)
+				start := time.Now()
+				conv.convert(img, dst)
+				d += time.Since(start)
+			}
 		}
+		perFrame(b, d, b.N*m.Frames)
 	})
 }
