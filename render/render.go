@@ -344,6 +344,13 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 		if err := motion.WriteJSON(temps[2], m); err != nil {
 			return fail(fmt.Errorf("write %s: %w", finals[2], err))
 		}
+		// The motion writers go through os.CreateTemp, whose files are
+		// private (0600); outputs are for sharing, like the mp4.
+		for _, t := range temps[1:] {
+			if err := os.Chmod(t, 0o644); err != nil {
+				return fail(fmt.Errorf("write %s: %w", t, unwrapPath(err)))
+			}
+		}
 	}
 	if b.opt.FPS != motion.Rate {
 		m = m.Resample(float64(b.opt.FPS))

@@ -110,8 +110,13 @@ func TestRunEndToEnd(t *testing.T) {
 	if fmt.Sprint(arr.Shape) != "[120 13 2]" {
 		t.Fatalf("keypoints shape %v, want [120 13 2]", arr.Shape)
 	}
-	if _, err := os.Stat(filepath.Join(out, "Ständchen für ♫ 1.json")); err != nil {
-		t.Error(err)
+	for _, ext := range []string{".npy", ".json", ".mp4"} {
+		st, err := os.Stat(filepath.Join(out, "Ständchen für ♫ 1"+ext))
+		if err != nil {
+			t.Error(err)
+		} else if st.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v, want 0644 like any output", ext, st.Mode().Perm())
+		}
 	}
 	m, _ := motion.FromData(arr.Data, motion.Rate)
 	const n, size = 60, 160
