@@ -15,9 +15,10 @@ import (
 // shard.
 type LockedError struct {
 	Lock   string    // the lock file
-	Holder lockOwner // who holds it, as its file says
+	Holder LockHolder // who holds it, as its file says
 }
 
+// Error names the lock file and its holder.
 func (e *LockedError) Error() string {
 	h := e.Holder
 	if h.PID == 0 {
@@ -27,8 +28,8 @@ func (e *LockedError) Error() string {
 		e.Lock, h.PID, h.Host, h.Started.Format(time.RFC3339))
 }
 
-// lockOwner is the content of a lock file: who holds it.
-type lockOwner struct {
+// LockHolder is the content of a lock file: who holds it.
+type LockHolder struct {
 	PID     int       `json:"pid"`
 	Host    string    `json:"host"`
 	Started time.Time `json:"started"`
@@ -53,7 +54,7 @@ type folderLock struct {
 func acquireLock(dir string, shard Shard) (*folderLock, error) {
 	p := filepath.Join(dir, ".podium-lock"+shard.suffix())
 	host, _ := os.Hostname()
-	me := lockOwner{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Shard: shard.String()}
+	me := LockHolder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Shard: shard.String()}
 	for attempt := 0; attempt < 10; attempt++ {
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
@@ -91,7 +92,7 @@ func acquireLock(dir string, shard Shard) (*folderLock, error) {
 // pidLock is the fallback where flock is unsupported: create the file with
 // O_EXCL; an existing one is taken over only if it names a dead process on
 // this host.
-func pidLock(p string, me lockOwner) (*folderLock, error) {
+func pidLock(p string, me LockHolder) (*folderLock, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
@@ -129,15 +130,15 @@ func (l *folderLock) release() {
 	l.f.Close()
 }
 
-func readOwner(f *os.File) lockOwner {
-	var o lockOwner
+func readOwner(f *os.File) LockHolder {
+	var o LockHolder
 	buf := make([]byte, 4096)
 	n, _ := f.ReadAt(buf, 0)
 	_ = json.Unmarshal([]byte(strings.TrimSpace(string(buf[:n]))), &o)
 	return o
 }
 
-func writeOwner(f *os.File, o lockOwner) error {
+func writeOwner(f *os.File, o LockHolder) error {
 	data, _ := json.Marshal(o)
 	if err := f.Truncate(0); err != nil {
 		return err

@@ -68,11 +68,11 @@ func TestPidLockFallback(t *testing.T) {
 	host, _ := os.Hostname()
 	p := filepath.Join(dir, ".podium-lock")
 	os.WriteFile(p, []byte(fmt.Sprintf(`{"pid": %d, "host": %q}`, os.Getpid(), host)), 0o644)
-	if _, err := pidLock(p, lockOwner{PID: 1, Host: host}); err == nil {
+	if _, err := pidLock(p, LockHolder{PID: 1, Host: host}); err == nil {
 		t.Error("a live holder's lock was taken")
 	}
 	os.WriteFile(p, []byte(fmt.Sprintf(`{"pid": 999999999, "host": %q}`, host)), 0o644)
-	l, err := pidLock(p, lockOwner{PID: os.Getpid(), Host: host})
+	l, err := pidLock(p, LockHolder{PID: os.Getpid(), Host: host})
 	if err != nil {
 		t.Fatalf("dead holder's lock: %v", err)
 	}
