@@ -14,7 +14,7 @@ import (
 // LockedError says that another run holds the lock of this output folder and
 // shard.
 type LockedError struct {
-	Lock   string    // the lock file
+	Lock   string     // the lock file
 	Holder LockHolder // who holds it, as its file says
 }
 
