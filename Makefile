@@ -48,8 +48,13 @@ vet:
 test: setup ort vet
 	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) test -count=1 -timeout 60m ./...
 
+# -p 1: packages take turns, so no benchmark shares the cores with another.
 bench: setup ort
-	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -timeout 60m ./...
+
+# Peak memory rendering a generated 2-hour song (64x64, ultrafast; 10-25 min).
+bench-rss: setup
+	PODIUM_BENCH_RSS=1 $(GO) test ./render -run '^$$' -bench PeakRSS2h -benchtime 1x -timeout 90m
 
 # Regenerate the committed test pieces and their beat times.
 samples:

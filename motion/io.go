@@ -3,9 +3,9 @@ package motion
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 
+	"github.com/podium-dev/podium/internal/atomicfile"
 	"github.com/podium-dev/podium/internal/npyfile"
 )
 
@@ -66,24 +66,5 @@ func WriteJSON(path string, m Motion) error {
 			doc.Motion[f][j] = [2]float32{p.X, p.Y}
 		}
 	}
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.json")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return json.NewEncoder(w).Encode(doc) })
 }

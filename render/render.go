@@ -330,7 +330,9 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err != nil {
 		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
 	}
-	m = fitFrames(m, want)
+	if m.Frames != want {
+		return fail(fmt.Errorf("%s: engine %s made %d frames, the song needs %d", in.Path, res.Engine, m.Frames, want))
+	}
 	if err := m.Validate(); err != nil {
 		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
 	}
@@ -343,13 +345,6 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 		}
 		if err := motion.WriteJSON(temps[2], m); err != nil {
 			return fail(fmt.Errorf("write %s: %w", finals[2], err))
-		}
-		// The motion writers go through os.CreateTemp, whose files are
-		// private (0600); outputs are for sharing, like the mp4.
-		for _, t := range temps[1:] {
-			if err := os.Chmod(t, 0o644); err != nil {
-				return fail(fmt.Errorf("write %s: %w", t, unwrapPath(err)))
-			}
 		}
 	}
 	if b.opt.FPS != motion.Rate {
@@ -400,21 +395,6 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	res.Timings = &Timings{Decode: tDecode.Seconds(), Infer: tInfer.Seconds(), Encode: tEncode.Seconds(),
 		Total: total.Seconds(), Realtime: info.Seconds / total.Seconds()}
 	return res
-}
-
-// fitFrames makes the motion exactly want frames long, so that the video
-// follows the audio even if an engine is a frame off: extra frames are cut, a
-// missing end holds the last pose.
-func fitFrames(m motion.Motion, want int) motion.Motion {
-	if m.Frames == want || m.Frames == 0 {
-		return m
-	}
-	out := motion.New(want, m.Rate)
-	n := copy(out.Data, m.Data)
-	for f := n / (motion.Joints * 2); f < want; f++ {
-		copy(out.Frame(f), m.Frame(m.Frames-1))
-	}
-	return out
 }
 
 // refuseOverwrite fails when an output would replace the input itself (an

@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/podium-dev/podium/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -92,16 +93,10 @@ func (r Report) writeFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp := tempName(path)
-	if err := writeSynced(tmp, append(data, '\n')); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
 }
 
 // tempName is the temporary name a file is written under before its rename:

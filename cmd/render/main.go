@@ -16,12 +16,25 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/podium-dev/podium/render"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	// A two-hour song's mel is ~330 MB and decoding it churns through FFT
+	// buffers; by default the GC lets the heap grow to twice what is live.
+	// A soft limit makes it collect harder only when a song is that long,
+	// keeping the run well under 1 GiB. GOMEMLIMIT, if set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
+	os.Exit(run(os.Args[1:]))
+}
+
+// softMemoryLimit is the Go heap size above which the GC works harder.
+const softMemoryLimit = 640 << 20
 
 // interrupted is the cause the context is canceled with: which signal came.
 type interrupted struct{ sig syscall.Signal }

@@ -13,10 +13,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/podium-dev/podium/internal/atomicfile"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 
 	"codeberg.org/sbinet/npyio"
 )
@@ -188,27 +188,7 @@ func readValues(r io.Reader, n, size int, put func([]byte)) error {
 }
 
 // WriteFile writes v (a slice or nested array/slice of float32, as npyio takes
-// it) to path atomically: a temporary file in the same folder, then a rename.
+// it) to path atomically.
 func WriteFile(path string, v any) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.npy")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	if err := npyio.Write(w, v); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return npyio.Write(w, v) })
 }
