@@ -53,19 +53,7 @@ func BenchmarkRender3min(b *testing.B) {
 		// The frames render drew: the built-in conductor on the same song,
 		// smoothed; the first 10 s of them are drawn beforehand (all 5400
 		// would take 4 GB) and sent round-robin.
-		mel, _, err := audio.Load(context.Background(), src, audio.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		eng, err := infer.Open(infer.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		m, err := eng.Generate(context.Background(), mel)
-		if err != nil {
-			b.Fatal(err)
-		}
-		m = skeleton.Smooth(m)
+		m := conductedMotion(b, src)
 		size := Size{W: 720, H: 720}
 		p := skeleton.NewPainter(skeleton.Style{Width: size.W, Height: size.H})
 		pre := make([][]byte, 300)
@@ -136,19 +124,7 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 	needFFmpeg(b)
 	src := filepath.Join(b.TempDir(), "song.wav")
 	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=10")
-	mel, _, err := audio.Load(context.Background(), src, audio.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := infer.Open(infer.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := eng.Generate(context.Background(), mel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m = skeleton.Smooth(m)
+	m := conductedMotion(b, src)
 	style := skeleton.Style{Width: 720, Height: 720}
 	p := skeleton.NewPainter(style)
 	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
@@ -193,4 +169,23 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 		}
 		perFrame(b, d, b.N*m.Frames)
 	})
+}
+
+// conductedMotion is what render draws for src: the built-in conductor's
+// motion, smoothed.
+func conductedMotion(b *testing.B, src string) motion.Motion {
+	b.Helper()
+	mel, _, err := audio.Load(context.Background(), src, audio.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := infer.Open(infer.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := eng.Generate(context.Background(), mel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return skeleton.Smooth(m)
 }
