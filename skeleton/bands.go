@@ -1,105 +1,85 @@
 package skeleton
 
 import (
+	"image"
 	"math"
 
-	"github.com/golang/freetype/raster"
-	"golang.org/x/image/math/fixed"
+	"github.com/fogleman/gg"
 )
 
-// bands rasterises paths with the smallest of a few rasterisers whose
-// height covers the path's rows. freetype's Rasterizer walks every one of
-// its rows on each Clear and Rasterize (about 6 µs for 720 rows); a frame
-// rasterises ~100 small shapes (joints, trace pieces), so a full-height
-// rasteriser alone would spend most of the frame budget on empty rows. The
-// path is shifted up by whole pixels into the band and the spans shifted
-// back (Rasterizer.Dy), so the coverage is exactly what a full-height
-// rasteriser gives.
-type bands struct {
-	height  int
-	rs      []*raster.Rasterizer // ascending heights, the last the image's
-	heights []int
+// bandContexts hands out gg contexts that draw into a band of rows of an
+// image.
+//
+// Why bands: gg rasterises every Fill and Stroke on a rasteriser as tall as
+// its context's image, and freetype's rasteriser walks every one of its
+// rows on each Clear and Rasterize (about 6 µs for 720 rows). A frame draws
+// ~100 small shapes (joints, trace pieces), so with one full-frame context
+// the first gg version of this package spent most of its 2.5–3.4 ms per
+// 720×720 frame on empty rows. A band context's image aliases rows
+// y0..y0+h of the target's pixels and the context is translated by −y0:
+// callers draw in frame coordinates, the rasteriser walks only h rows, and
+// the pixels are exactly those a full-frame context gives (the translation
+// is by whole pixels, so gg's fixed-point rounding is unchanged).
+//
+// One context is kept per band height (32, 64, … rows, then the full
+// height) and re-pointed at the wanted rows on each use, so drawing does not
+// allocate rasterisers.
+type bandContexts struct {
+	height int
+	bands  []ctxBand // ascending heights; the last is the image's
 }
 
-func newBands(w, h int) bands {
-	b := bands{height: h}
-	for bh := 32; bh < h; bh *= 2 {
-		b.rs = append(b.rs, raster.NewRasterizer(w, bh))
-		b.heights = append(b.heights, bh)
+// ctxBand is a gg context drawing into view, an image header whose Pix is
+// re-pointed at the band's rows before each use.
+type ctxBand struct {
+	view *image.RGBA
+	dc   *gg.Context
+}
+
+// aaPad is the margin, in pixels, that anti-aliasing adds around a shape's
+// geometry; band bounds include it.
+const aaPad = 2
+
+func newBandContexts(w, h int) bandContexts {
+	b := bandContexts{height: h}
+	add := func(bh int) {
+		view := &image.RGBA{Stride: 4 * w, Rect: image.Rect(0, 0, w, bh)}
+		dc := gg.NewContextForRGBA(view)
+		dc.SetLineCapRound()
+		dc.SetLineJoinRound()
+		b.bands = append(b.bands, ctxBand{view: view, dc: dc})
 	}
-	b.rs = append(b.rs, raster.NewRasterizer(w, h))
-	b.heights = append(b.heights, h)
+	for bh := 32; bh < h; bh *= 2 {
+		add(bh)
+	}
+	add(h)
 	return b
 }
 
-// run rasterises path into p: filled (strokeWidth 0, with the non-zero or
-// even-odd rule) or stroked with round caps and joins. The path is shifted
-// and shifted back, so it is unchanged afterwards.
-func (b *bands) run(path raster.Path, strokeWidth float64, nonZero bool, p raster.Painter) {
-	if len(path) == 0 {
-		return
-	}
-	lo, hi, ok := pathRows(path)
-	if !ok {
-		return
-	}
-	pad := strokeWidth/2 + 2 // caps, joins and anti-aliasing
-	y0 := max(0, int(math.Floor(lo-pad)))
-	y1 := min(b.height, int(math.Ceil(hi+pad)))
-	if y0 >= y1 {
-		return // wholly above or below the image
+// at returns a context that draws into pix (an RGBA image of the size the
+// bands were made for, as its Pix) over at least the rows lo..hi, in frame
+// coordinates, with an empty path, non-zero fill rule and round caps and
+// joins; y0 is its first row and h its height. Callers pad lo and hi for
+// line width and anti-aliasing. dc is nil where the rows miss the image.
+func (b *bandContexts) at(pix []uint8, lo, hi float64) (dc *gg.Context, y0, h int) {
+	y0 = max(0, int(math.Floor(lo)))
+	y1 := min(b.height, int(math.Ceil(hi)))
+	if !(lo <= hi) || y0 >= y1 {
+		return nil, 0, 0
 	}
 	i := 0
-	for i < len(b.rs)-1 && b.heights[i] < y1-y0 {
+	for i < len(b.bands)-1 && b.bands[i].view.Rect.Dy() < y1-y0 {
 		i++
 	}
-	r := b.rs[i]
-	if i == len(b.rs)-1 {
-		y0 = 0 // the full-height rasteriser needs no shift
-	}
-	shift(path, -y0)
-	r.Clear()
-	r.Dy = y0
-	r.UseNonZeroWinding = nonZero
-	if strokeWidth > 0 {
-		r.AddStroke(path, fix(strokeWidth), raster.RoundCapper, raster.RoundJoiner)
-	} else {
-		r.AddPath(path)
-	}
-	r.Rasterize(p)
-	shift(path, y0)
-}
-
-// pathRows returns the smallest and largest y (in pixels) of the path's
-// points, control points included: Bézier curves stay inside them.
-func pathRows(path raster.Path) (lo, hi float64, ok bool) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	forPoints(path, func(y *fixed.Int26_6) {
-		v := float64(*y) / 64
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	})
-	return lo, hi, lo <= hi
-}
-
-// shift moves every point of the path by dy whole pixels.
-func shift(path raster.Path, dy int) {
-	if dy == 0 {
-		return
-	}
-	d := fixed.Int26_6(dy * 64)
-	forPoints(path, func(y *fixed.Int26_6) { *y += d })
-}
-
-// forPoints calls fn with the y of every point of the path. A raster.Path
-// is a flat list of segments, each [op, x0, y0, …, op] where op 0 (start)
-// and 1 (line) carry one point, 2 (quadratic) two and 3 (cubic) three.
-func forPoints(path raster.Path, fn func(y *fixed.Int26_6)) {
-	for i := 0; i < len(path); {
-		op := int(path[i])
-		n := max(op, 1)
-		for k := 0; k < n; k++ {
-			fn(&path[i+2+2*k])
-		}
-		i += 2 + 2*n
-	}
+	bd := &b.bands[i]
+	h = bd.view.Rect.Dy()
+	y0 = min(y0, b.height-h) // a band near the bottom starts higher
+	stride := bd.view.Stride
+	bd.view.Pix = pix[y0*stride : (y0+h)*stride]
+	dc = bd.dc
+	dc.ClearPath()
+	dc.SetFillRuleWinding()
+	dc.Identity()
+	dc.Translate(0, float64(-y0))
+	return dc, y0, h
 }

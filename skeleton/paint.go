@@ -3,7 +3,10 @@ package skeleton
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
+
+	"github.com/fogleman/gg"
 
 	"github.com/podium-dev/podium/motion"
 )
@@ -34,20 +37,24 @@ const (
 	clampHi       = 1.5
 )
 
-// Painter draws frames into its own buffer. It keeps its gg context, raster
-// and scratch space between frames, so drawing allocates little; it is not
-// safe for concurrent use: use one Painter per goroutine.
+// Painter draws frames into its own buffer with gg. It keeps its gg
+// contexts and scratch space between frames, so drawing allocates little;
+// it is not safe for concurrent use: use one Painter per goroutine.
 type Painter struct {
-	style Style
-	pal   palette
-	img   *image.RGBA
-	bg    []uint8 // the prerendered background, copied in at each frame
-	cv    canvas
-	side  float64 // side of the square the unit square maps to, in px
-	ox    float64 // its top-left corner
-	oy    float64
-	trace traceLayer
-	pts   [motion.Joints]point
+	style  Style
+	pal    palette
+	img    *image.RGBA
+	bg     *image.RGBA // the prerendered background, copied in at each frame
+	bgFill bgPattern   // paints bg, for the wrists' gaps
+	bands  bandContexts
+	// torsoFill and holes serve the torso panel's inside; see drawTorso.
+	torsoFill image.Uniform
+	holes     []image.Rectangle
+	side      float64 // side of the square the unit square maps to, in px
+	ox        float64 // its top-left corner
+	oy        float64
+	trace     traceLayer
+	pts       [motion.Joints]point
 }
 
 // point is a keypoint mapped to pixels; ok is false where the data are not
@@ -71,13 +78,19 @@ func NewPainter(s Style) *Painter {
 		style: s,
 		pal:   paletteFor(s.Theme),
 		img:   img,
-		cv:    newCanvas(img),
+		bands: newBandContexts(s.Width, s.Height),
 		side:  side,
 		ox:    (float64(s.Width) - side) / 2,
 		oy:    (float64(s.Height) - side) / 2,
 		trace: newTraceLayer(s.Width, s.Height),
 	}
-	p.bg = background(s.Width, s.Height, p.pal)
+	p.torsoFill = image.Uniform{C: p.pal.torso}
+	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
+	p.bgFill = bgPattern{cols: make([]color.RGBA, s.Width*s.Height), w: s.Width, h: s.Height}
+	for i := range p.bgFill.cols {
+		px := p.bg.Pix[4*i : 4*i+4]
+		p.bgFill.cols[i] = color.RGBA{px[0], px[1], px[2], px[3]}
+	}
 	return p
 }
 
@@ -85,7 +98,10 @@ func NewPainter(s Style) *Painter {
 func (p *Painter) Size() (width, height int) { return p.style.Width, p.style.Height }
 
 // background renders the theme's soft radial gradient once per painter. A
-// little ordered dither keeps the gentle gradient from banding.
+// little ordered dither keeps the gentle gradient from banding; that, and
+// the smoothstep profile, are why this is not a gg.RadialGradient (whose
+// stops interpolate linearly, undithered). It runs once per painter, so
+// its cost does not count against the frame budget.
 func background(w, h int, pal palette) []uint8 {
 	pix := make([]uint8, w*h*4)
 	cx, cy := float64(w)/2, float64(h)/2
@@ -108,6 +124,27 @@ func background(w, h int, pal palette) []uint8 {
 	return pix
 }
 
+// bgPattern is a gg.Pattern that paints the background's own pixels into
+// a band context whose first frame row is y0: a wrist's gap shows the
+// background exactly, gradient and dither included. It keeps the
+// background as colours and returns pointers to them, because gg calls
+// ColorAt for every pixel and returning a color.RGBA value would box (and
+// allocate) one per pixel, about 0.1 ms a frame.
+type bgPattern struct {
+	cols []color.RGBA // the background, row by row
+	w, h int
+	y0   int
+}
+
+// ColorAt implements gg.Pattern.
+func (b *bgPattern) ColorAt(x, y int) color.Color {
+	y += b.y0
+	if x < 0 || y < 0 || x >= b.w || y >= b.h {
+		return color.Transparent
+	}
+	return &b.cols[y*b.w+x]
+}
+
 func lerp8(a, b uint8, t, dither float64) uint8 {
 	v := float64(a) + (float64(b)-float64(a))*t + dither
 	return uint8(math.Max(0, math.Min(255, math.Round(v))))
@@ -119,7 +156,7 @@ func lerp8(a, b uint8, t, dither float64) uint8 {
 // background. Non-finite keypoints are left out with their bones, and
 // coordinates far outside [0,1] are clamped, so bad data never panics.
 func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
-	copy(p.img.Pix, p.bg)
+	copy(p.img.Pix, p.bg.Pix)
 	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
 		return p.img
 	}
@@ -127,7 +164,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	for j := range p.pts {
 		p.pts[j] = p.mapPoint(m.At(f, j))
 	}
-	pal, c, s := &p.pal, &p.cv, p.side
+	pal, s := &p.pal, p.side
 
 	p.drawTorso()
 	if p.style.TraceSeconds >= 0 {
@@ -139,7 +176,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	hx, hy, hr, headOK := p.head()
 	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
 	if headOK && ls.ok && rs.ok {
-		c.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
+		p.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
 	}
 	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s, pal.limb)
 	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s, pal.limb)
@@ -147,9 +184,11 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s, pal.limb)
 	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
 	if headOK {
-		c.begin()
-		c.ellipse(hx, hy, hr*0.9, hr)
-		c.fill(pal.limb)
+		if dc := p.band(hy-hr-aaPad, hy+hr+aaPad); dc != nil {
+			dc.SetColor(pal.limb)
+			dc.DrawEllipse(hx, hy, hr*0.9, hr)
+			dc.Fill()
+		}
 	}
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
 		p.joint(j, jointRadius*s, pal.limb)
@@ -174,10 +213,48 @@ func (p *Painter) mapPoint(q motion.Point) point {
 	return point{x: p.ox + x*p.side, y: p.oy + y*p.side, ok: true}
 }
 
+// band returns a gg context drawing on the frame over (at least) rows
+// lo..hi, or nil where they miss it; see bandContexts.
+func (p *Painter) band(lo, hi float64) *gg.Context {
+	dc, _, _ := p.bands.at(p.img.Pix, lo, hi)
+	return dc
+}
+
+// line strokes one round-capped segment.
+func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
+	// gg drops segments shorter than 1/8 px before stroking, so a very
+	// short line would vanish; a dot is what a round-capped line of
+	// (almost) no length should look like.
+	if math.Abs(x1-x0)+math.Abs(y1-y0) < 0.25 {
+		p.disc(x0, y0, width/2, col)
+		return
+	}
+	pad := width/2 + aaPad
+	dc := p.band(math.Min(y0, y1)-pad, math.Max(y0, y1)+pad)
+	if dc == nil {
+		return
+	}
+	dc.SetColor(col)
+	dc.SetLineWidth(width)
+	dc.DrawLine(x0, y0, x1, y1)
+	dc.Stroke()
+}
+
+// disc fills a circle.
+func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
+	dc := p.band(y-r-aaPad, y+r+aaPad)
+	if dc == nil {
+		return
+	}
+	dc.SetColor(col)
+	dc.DrawCircle(x, y, r)
+	dc.Fill()
+}
+
 func (p *Painter) bone(a, b int, width float64, col color.NRGBA) {
 	pa, pb := p.pts[a], p.pts[b]
 	if pa.ok && pb.ok {
-		p.cv.line(pa.x, pa.y, pb.x, pb.y, width, col)
+		p.line(pa.x, pa.y, pb.x, pb.y, width, col)
 	}
 }
 
@@ -185,40 +262,135 @@ func (p *Painter) bone(a, b int, width float64, col color.NRGBA) {
 // with a faint outline along the reference's torso bones, so the body reads
 // as a volume without competing with the arms, which do the conducting.
 func (p *Painter) drawTorso() {
-	c := &p.cv
 	quad := [...]int{motion.LeftShoulder, motion.RightShoulder, motion.RightHip, motion.LeftHip}
 	all := true
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, j := range quad {
 		all = all && p.pts[j].ok
+		lo, hi = math.Min(lo, p.pts[j].y), math.Max(hi, p.pts[j].y)
 	}
 	if all {
+		pad := torsoLineW*p.side/2 + aaPad
+		dc := p.band(lo-pad, hi+pad)
+		if dc == nil {
+			return
+		}
 		// Each corner is cut back along both edges and bridged with a
 		// quadratic curve through the corner: rounded corners in one fill.
-		c.begin()
+		var cuts [8]point // the cut points, in order around the panel
 		for i := range quad {
 			prev, cur, next := p.pts[quad[(i+3)%4]], p.pts[quad[i]], p.pts[quad[(i+1)%4]]
 			ax, ay := towards(cur, prev, torsoRound*p.side)
 			bx, by := towards(cur, next, torsoRound*p.side)
-			if i == 0 {
-				c.moveTo(ax, ay)
-			} else {
-				c.lineTo(ax, ay)
-			}
-			c.path.Add2(pt(cur.x, cur.y), pt(bx, by))
+			cuts[2*i], cuts[2*i+1] = point{x: ax, y: ay}, point{x: bx, y: by}
 		}
-		// The rasteriser does not close paths itself.
-		ax, ay := towards(p.pts[quad[0]], p.pts[quad[3]], torsoRound*p.side)
-		c.lineTo(ax, ay)
-		c.fill(p.pal.torso)
+		panel := func() {
+			for i := range quad {
+				cur := p.pts[quad[i]]
+				if i == 0 {
+					dc.MoveTo(cuts[0].x, cuts[0].y)
+				} else {
+					dc.LineTo(cuts[2*i].x, cuts[2*i].y)
+				}
+				dc.QuadraticTo(cur.x, cur.y, cuts[2*i+1].x, cuts[2*i+1].y)
+			}
+			dc.ClosePath()
+		}
+		panel()
+		// The panel is the one large area of the frame, and gg blends every
+		// pixel it fills in 16-bit arithmetic (~0.4 ms for the panel alone,
+		// a fifth of the frame budget). So its inside is filled with plain
+		// rectangles (image/draw, which copies runs), and gg fills only the
+		// rim between them and the panel's edge, where anti-aliasing
+		// matters: the rectangles are cut out of gg's path as holes (even-
+		// odd rule). They lie on whole pixels, so the seam is exact.
+		if holes := p.torsoHoles(cuts[:]); len(holes) > 0 {
+			for _, r := range holes {
+				draw.Draw(p.img, r, &p.torsoFill, image.Point{}, draw.Src)
+				dc.DrawRectangle(float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy()))
+			}
+			dc.SetFillRuleEvenOdd()
+		}
+		dc.SetColor(p.pal.torso)
+		dc.Fill()
+		dc.SetFillRuleWinding()
 		// A faint outline along the panel stands for the reference's torso
-		// bones; the shoulder bar covers its top.
-		c.stroke(torsoLineW*p.side, p.pal.torsoLine)
+		// bones; the shoulder bar covers its top. One stroke of the whole
+		// path covers each pixel once, so the translucent line does not
+		// darken where its pieces meet.
+		// The path turns smoothly everywhere (the curves meet the sides
+		// tangentially), so bevel joins look the same as round ones; gg
+		// flattens each corner into ~40 segments, and round joins between
+		// them cost ~0.15 ms a frame for nothing.
+		panel()
+		dc.SetColor(p.pal.torsoLine)
+		dc.SetLineWidth(torsoLineW * p.side)
+		dc.SetLineJoinBevel()
+		dc.Stroke()
+		dc.SetLineJoinRound()
 		return
 	}
 	// Without all four corners, just the torso bones that remain.
 	for _, b := range [...]Bone{{motion.LeftShoulder, motion.LeftHip}, {motion.RightShoulder, motion.RightHip}, {motion.LeftHip, motion.RightHip}} {
 		p.bone(b.A, b.B, torsoLineW*p.side, p.pal.torsoLine)
 	}
+}
+
+// torsoStrip is the height in rows of the rectangles inside the torso
+// panel: shorter strips follow the slanted sides closer (fewer rim pixels
+// for gg) but add path segments.
+const torsoStrip = 8
+
+// torsoHoles returns whole-pixel rectangles that lie inside the convex
+// polygon poly and the frame, in strips of torsoStrip rows, reusing the
+// painter's scratch slice; none where poly is not convex. Over a strip a
+// convex polygon's left edge is a convex function of y and its right edge
+// a concave one, so the rows at the strip's top and bottom bound it.
+func (p *Painter) torsoHoles(poly []point) []image.Rectangle {
+	p.holes = p.holes[:0]
+	sign := 0.0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, a := range poly {
+		b, c := poly[(i+1)%len(poly)], poly[(i+2)%len(poly)]
+		cross := (b.x-a.x)*(c.y-b.y) - (b.y-a.y)*(c.x-b.x)
+		if cross == 0 || cross*sign < 0 {
+			return nil // degenerate or not convex: gg fills it all
+		}
+		sign = cross
+		lo, hi = math.Min(lo, a.y), math.Max(hi, a.y)
+	}
+	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
+	y0 := max(0, int(math.Ceil(lo)))
+	for ; y0 < min(h, int(math.Floor(hi))); y0 += torsoStrip {
+		y1 := min(y0+torsoStrip, h, int(math.Floor(hi)))
+		l0, r0 := rowSpan(poly, float64(y0))
+		l1, r1 := rowSpan(poly, float64(y1))
+		// A pixel away from the edges, so the rectangles never reach a
+		// pixel the edge only partly covers.
+		x0 := max(0, int(math.Ceil(math.Max(l0, l1)))+1)
+		x1 := min(w, int(math.Floor(math.Min(r0, r1)))-1)
+		if x1-x0 >= 4 && y1 > y0 {
+			p.holes = append(p.holes, image.Rect(x0, y0, x1, y1))
+		}
+	}
+	return p.holes
+}
+
+// rowSpan returns where the horizontal line at y enters and leaves the
+// convex polygon poly (l > r where it misses).
+func rowSpan(poly []point, y float64) (l, r float64) {
+	l, r = math.Inf(1), math.Inf(-1)
+	for i, a := range poly {
+		b := poly[(i+1)%len(poly)]
+		if (a.y <= y && y <= b.y) || (b.y <= y && y <= a.y) {
+			x := a.x
+			if a.y != b.y {
+				x = a.x + (b.x-a.x)*(y-a.y)/(b.y-a.y)
+			}
+			l, r = math.Min(l, x), math.Max(r, x)
+		}
+	}
+	return l, r
 }
 
 // towards returns the point at distance d from a towards b, or at most
@@ -273,8 +445,8 @@ func (p *Painter) joint(j int, r float64, col color.NRGBA) {
 	if !q.ok {
 		return
 	}
-	p.cv.disc(q.x, q.y, r, col)
-	p.cv.disc(q.x, q.y, jointDotR*p.side, p.pal.jointDot)
+	p.disc(q.x, q.y, r, col)
+	p.disc(q.x, q.y, jointDotR*p.side, p.pal.jointDot)
 }
 
 // wrist emphasises a hand: an accent disc, a gap showing the background
@@ -284,15 +456,26 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	if !q.ok {
 		return
 	}
-	s, c := p.side, &p.cv
-	c.begin()
-	c.ellipse(q.x, q.y, (wristRingR+wristRingW/2)*s, (wristRingR+wristRingW/2)*s)
-	c.fillFrom(p.bg)
-	c.begin()
-	c.ellipse(q.x, q.y, (wristRingR+wristRingW/2)*s, (wristRingR+wristRingW/2)*s)
-	c.ellipse(q.x, q.y, (wristRingR-wristRingW/2)*s, (wristRingR-wristRingW/2)*s)
-	c.fillEvenOdd(col)
-	c.disc(q.x, q.y, wristRadius*s, col)
+	s := p.side
+	outer, inner := (wristRingR+wristRingW/2)*s, (wristRingR-wristRingW/2)*s
+	dc, y0, _ := p.bands.at(p.img.Pix, q.y-outer-aaPad, q.y+outer+aaPad)
+	if dc == nil {
+		return
+	}
+	// The gap: the background's own pixels.
+	p.bgFill.y0 = y0
+	dc.SetFillStyle(&p.bgFill)
+	dc.DrawCircle(q.x, q.y, outer)
+	dc.Fill()
+	// The ring: two circles filled with the even-odd rule.
+	dc.SetColor(col)
+	dc.SetFillRuleEvenOdd()
+	dc.DrawCircle(q.x, q.y, outer)
+	dc.DrawCircle(q.x, q.y, inner)
+	dc.Fill()
+	dc.SetFillRuleWinding()
+	dc.DrawCircle(q.x, q.y, wristRadius*s)
+	dc.Fill()
 }
 
 // baton draws a short, tapering baton from the right hand, continuing the
@@ -307,16 +490,21 @@ func (p *Painter) baton() {
 	if d < 1e-6 {
 		return
 	}
-	s, c := p.side, &p.cv
+	s := p.side
 	ux, uy := dx/d, dy/d
 	tipX, tipY := w.x+ux*batonLength*s, w.y+uy*batonLength*s
 	// A thin wedge: full width at the hand, a point at the tip.
 	nx, ny := -uy*batonWidth*s/2, ux*batonWidth*s/2
-	c.begin()
-	c.moveTo(w.x+nx, w.y+ny)
-	c.lineTo(tipX, tipY)
-	c.lineTo(w.x-nx, w.y-ny)
-	c.fill(p.pal.baton)
+	dc := p.band(math.Min(w.y, tipY)-math.Abs(ny)-aaPad, math.Max(w.y, tipY)+math.Abs(ny)+aaPad)
+	if dc == nil {
+		return
+	}
+	dc.SetColor(p.pal.baton)
+	dc.MoveTo(w.x+nx, w.y+ny)
+	dc.LineTo(tipX, tipY)
+	dc.LineTo(w.x-nx, w.y-ny)
+	dc.ClosePath()
+	dc.Fill()
 }
 
 // drawTraces draws the fading trace of each wrist over the last
@@ -360,6 +548,6 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			})
 		}
 		p.trace.flush()
-		p.trace.composite(p.img, w.c)
+		p.trace.draw(p.img, w.c)
 	}
 }

@@ -4,24 +4,34 @@ import (
 	"image"
 	"image/color"
 	"math"
-
-	"github.com/golang/freetype/raster"
 )
 
 // traceLayer draws a wrist's fading trace: a ribbon that narrows and fades
 // with age. Each frame-to-frame piece has its own opacity. Blended one by
-// one onto the image, neighbouring translucent pieces would overlap and
-// leave dark beads at every frame; instead the pieces are rasterised (with
-// gg's rasteriser, freetype's) into a coverage mask that keeps the maximum
-// at each pixel, and the mask is blended onto the frame once, in one
-// colour. The pieces are plain quadrilaterals that share the mitred edge
-// at each sample, so the ribbon bends without gaps and costs no curve
-// flattening.
+// one onto the frame, neighbouring translucent pieces would overlap and
+// leave dark beads at every frame, and gg composites only "over". So gg
+// draws the pieces into a separate layer instead, oldest first, each in an
+// opaque grey whose level is the piece's opacity: where pieces overlap the
+// younger (and more opaque) one replaces the older, and at the edges gg's
+// anti-aliasing blends the two levels, so the layer holds a smooth opacity
+// with no beads. One loop (tint) then blends the frame towards the wrist's
+// colour by that opacity: the one step gg cannot express. The pieces are
+// plain quadrilaterals that share the mitred edge at each sample, so the
+// ribbon bends without gaps and costs no curve flattening.
 type traceLayer struct {
-	r     bands
-	paint maxPainter
-	path  raster.Path
-	pts   []tracePoint // the current run, newest first
+	layer  *image.RGBA // grey opacity levels in R (G, B alike), zero where no trace
+	bands  bandContexts
+	pts    []tracePoint // the current run, newest first
+	pieces []tracePiece // the current wrist's pieces, newest first
+}
+
+// tracePiece is a quadrilateral of the ribbon (x, y its corners), or with
+// round set a disc (centre x[0], y[0], radius x[1]) rounding a sharp turn,
+// at an opacity level of 0..1.
+type tracePiece struct {
+	x, y  [4]float64
+	round bool
+	level float64
 }
 
 // tracePoint is one sample of a trace, in pixels, with the ribbon's width
@@ -32,8 +42,8 @@ type tracePoint struct {
 
 func newTraceLayer(w, h int) traceLayer {
 	return traceLayer{
-		r:     newBands(w, h),
-		paint: maxPainter{mask: make([]uint8, w*h), w: w, h: h},
+		layer: image.NewRGBA(image.Rect(0, 0, w, h)),
+		bands: newBandContexts(w, h),
 	}
 }
 
@@ -98,85 +108,87 @@ func (t *traceLayer) flush() {
 		// rule leaves no faint seam.
 		const ext = 0.5
 		ex0, ey0 := ux*ext, uy*ext
-		t.path.Clear()
-		t.path.Start(pt(a.x+prevOX-ex0, a.y+prevOY-ey0))
-		t.path.Add1(pt(b.x+nox+ex0, b.y+noy+ey0))
-		t.path.Add1(pt(b.x-nox+ex0, b.y-noy+ey0))
-		t.path.Add1(pt(a.x-prevOX-ex0, a.y-prevOY-ey0))
-		t.path.Add1(pt(a.x+prevOX-ex0, a.y+prevOY-ey0))
-		t.paint.level = uint32(math.Round(math.Max(0, math.Min(1, a.alpha)) * 255))
-		t.fillPath()
+		level := math.Max(0, math.Min(1, a.alpha))
+		t.pieces = append(t.pieces, tracePiece{
+			x:     [4]float64{a.x + prevOX - ex0, b.x + nox + ex0, b.x - nox + ex0, a.x - prevOX - ex0},
+			y:     [4]float64{a.y + prevOY - ey0, b.y + noy + ey0, b.y - noy + ey0, a.y - prevOY - ey0},
+			level: level,
+		})
 		if round {
 			// A separate fill: in one path, a disc and a quad of opposite
 			// orientation would cancel under the non-zero rule.
-			t.path.Clear()
-			addEllipse(&t.path, b.x, b.y, b.width/2, b.width/2)
-			t.fillPath()
+			t.pieces = append(t.pieces, tracePiece{x: [4]float64{b.x, b.width / 2}, y: [4]float64{b.y}, round: true, level: level})
 		}
 		prevOX, prevOY = nextOX, nextOY
 	}
 }
 
-// fillPath rasterises the path into the mask at the current level.
-func (t *traceLayer) fillPath() {
-	t.r.run(t.path, 0, true, &t.paint)
+// draw draws the pieces of the wrist's trace into the layer with gg and
+// tints img by the layer in colour c, then clears both the pieces and the
+// layer (only the rows and columns the trace reached) for the next wrist.
+func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) {
+	if len(t.pieces) == 0 {
+		return
+	}
+	box := image.Rectangle{}
+	// Oldest first, so each younger piece replaces the older ones under it.
+	for i := len(t.pieces) - 1; i >= 0; i-- {
+		pc := &t.pieces[i]
+		var x0, y0, x1, y1 float64
+		if pc.round {
+			r := pc.x[1]
+			x0, y0, x1, y1 = pc.x[0]-r, pc.y[0]-r, pc.x[0]+r, pc.y[0]+r
+		} else {
+			x0, y0 = math.Min(math.Min(pc.x[0], pc.x[1]), math.Min(pc.x[2], pc.x[3])), math.Min(math.Min(pc.y[0], pc.y[1]), math.Min(pc.y[2], pc.y[3]))
+			x1, y1 = math.Max(math.Max(pc.x[0], pc.x[1]), math.Max(pc.x[2], pc.x[3])), math.Max(math.Max(pc.y[0], pc.y[1]), math.Max(pc.y[2], pc.y[3]))
+		}
+		dc, _, _ := t.bands.at(t.layer.Pix, y0-aaPad, y1+aaPad)
+		if dc == nil {
+			continue
+		}
+		box = box.Union(image.Rect(int(math.Floor(x0))-aaPad, int(math.Floor(y0))-aaPad, int(math.Ceil(x1))+aaPad, int(math.Ceil(y1))+aaPad))
+		l := uint8(math.Round(pc.level * 255))
+		dc.SetColor(color.NRGBA{l, l, l, 0xff})
+		if pc.round {
+			dc.DrawCircle(pc.x[0], pc.y[0], pc.x[1])
+		} else {
+			dc.MoveTo(pc.x[0], pc.y[0])
+			for k := 1; k < 4; k++ {
+				dc.LineTo(pc.x[k], pc.y[k])
+			}
+			dc.ClosePath()
+		}
+		dc.Fill()
+	}
+	t.pieces = t.pieces[:0]
+	t.tint(img, box.Intersect(t.layer.Rect), c)
 }
 
-// composite blends the mask onto img in colour c and clears the mask for
-// the next trace, touching only the rows and columns the trace reached.
-func (t *traceLayer) composite(img *image.RGBA, c color.NRGBA) {
-	b := t.paint.box
-	m := &t.paint
+// tint blends img towards c by the layer's opacity inside box and clears
+// the layer there.
+func (t *traceLayer) tint(img *image.RGBA, box image.Rectangle, c color.NRGBA) {
 	cr, cg, cb := uint32(c.R), uint32(c.G), uint32(c.B)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		mrow := m.mask[y*m.w : (y+1)*m.w]
-		prow := img.Pix[y*img.Stride : y*img.Stride+m.w*4]
-		for x := b.Min.X; x < b.Max.X; x++ {
-			a := uint32(mrow[x])
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		lrow := t.layer.Pix[y*t.layer.Stride+box.Min.X*4 : y*t.layer.Stride+box.Max.X*4]
+		prow := img.Pix[y*img.Stride+box.Min.X*4 : y*img.Stride+box.Max.X*4]
+		for i := 0; i+3 < len(lrow); i += 4 {
+			a := uint32(lrow[i])
 			if a == 0 {
 				continue
 			}
-			mrow[x] = 0
-			i := x * 4
 			// The background is opaque, so alpha stays 255.
 			prow[i+0] = blend(prow[i+0], cr, a)
 			prow[i+1] = blend(prow[i+1], cg, a)
 			prow[i+2] = blend(prow[i+2], cb, a)
 		}
+		clear(lrow)
 	}
-	t.paint.box = image.Rectangle{}
 }
 
-// maxPainter is a raster.Painter that writes coverage×level into an 8-bit
-// mask, keeping the larger value where pieces overlap, and tracks the box
-// it touched.
-type maxPainter struct {
-	mask  []uint8
-	w, h  int
-	level uint32 // 0..255
-	box   image.Rectangle
-}
-
-// Paint implements raster.Painter.
-func (p *maxPainter) Paint(ss []raster.Span, done bool) {
-	for _, s := range ss {
-		if s.Y < 0 || s.Y >= p.h {
-			continue
-		}
-		x0, x1 := max(s.X0, 0), min(s.X1, p.w)
-		if x0 >= x1 {
-			continue
-		}
-		v := uint8((s.Alpha*p.level + 0x7fff) / 0xffff)
-		if v == 0 {
-			continue
-		}
-		p.box = p.box.Union(image.Rect(x0, s.Y, x1, s.Y+1))
-		row := p.mask[s.Y*p.w+x0 : s.Y*p.w+x1]
-		for i, old := range row {
-			if v > old {
-				row[i] = v
-			}
-		}
-	}
+// blend returns (dst·(255−a) + src·a)/255 rounded to nearest, for a in
+// 0..255; (v + v>>8) >> 8 with v biased by 128 is exact division by 255 in
+// that range.
+func blend(dst uint8, src, a uint32) uint8 {
+	v := uint32(dst)*(255-a) + src*a + 128
+	return uint8((v + v>>8) >> 8)
 }
