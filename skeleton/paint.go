@@ -47,14 +47,15 @@ type Painter struct {
 	bg     *image.RGBA // the prerendered background, copied in at each frame
 	bgFill bgPattern   // paints bg, for the wrists' gaps
 	bands  bandContexts
-	// torsoFill and holes serve the torso panel's inside; see drawTorso.
-	torsoFill image.Uniform
-	holes     []image.Rectangle
-	side      float64 // side of the square the unit square maps to, in px
-	ox        float64 // its top-left corner
-	oy        float64
-	trace     traceLayer
-	pts       [motion.Joints]point
+	// solid, holes and poly are scratch space for fillSolid.
+	solid image.Uniform
+	holes []image.Rectangle
+	poly  []point
+	side  float64 // side of the square the unit square maps to, in px
+	ox    float64 // its top-left corner
+	oy    float64
+	trace traceLayer
+	pts   [motion.Joints]point
 }
 
 // point is a keypoint mapped to pixels; ok is false where the data are not
@@ -84,7 +85,6 @@ func NewPainter(s Style) *Painter {
 		oy:    (float64(s.Height) - side) / 2,
 		trace: newTraceLayer(s.Width, s.Height),
 	}
-	p.torsoFill = image.Uniform{C: p.pal.torso}
 	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
 	p.bgFill = bgPattern{cols: make([]color.RGBA, s.Width*s.Height), w: s.Width, h: s.Height}
 	for i := range p.bgFill.cols {
@@ -185,9 +185,8 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
 	if headOK {
 		if dc := p.band(hy-hr-aaPad, hy+hr+aaPad); dc != nil {
-			dc.SetColor(pal.limb)
 			dc.DrawEllipse(hx, hy, hr*0.9, hr)
-			dc.Fill()
+			p.fillSolid(dc, p.inscribed(hx, hy, hr*0.9, hr, 16), pal.limb)
 		}
 	}
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
@@ -234,10 +233,32 @@ func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 	if dc == nil {
 		return
 	}
-	dc.SetColor(col)
-	dc.SetLineWidth(width)
-	dc.DrawLine(x0, y0, x1, y1)
-	dc.Stroke()
+	if col.A != 0xff {
+		// Translucent: one gg stroke, which covers each pixel once.
+		dc.SetColor(col)
+		dc.SetLineWidth(width)
+		dc.DrawLine(x0, y0, x1, y1)
+		dc.Stroke()
+		return
+	}
+	// Opaque: the round-capped stroke's outline, a capsule, filled with
+	// holes (see fillSolid): the arms are most of the frame's pixels.
+	// Going along one side, round the far end, back along the other side
+	// and round the near end; n is the unit normal to the left.
+	r := width / 2
+	l := math.Hypot(x1-x0, y1-y0)
+	nx, ny := -(y1-y0)/l, (x1-x0)/l
+	th := math.Atan2(ny, nx)
+	dc.MoveTo(x0+nx*r, y0+ny*r)
+	dc.LineTo(x1+nx*r, y1+ny*r)
+	dc.DrawArc(x1, y1, r, th, th-math.Pi)
+	dc.LineTo(x0-nx*r, y0-ny*r)
+	dc.DrawArc(x0, y0, r, th-math.Pi, th-2*math.Pi)
+	dc.ClosePath()
+	p.poly = append(p.poly[:0],
+		point{x: x0 + nx*r, y: y0 + ny*r}, point{x: x1 + nx*r, y: y1 + ny*r},
+		point{x: x1 - nx*r, y: y1 - ny*r}, point{x: x0 - nx*r, y: y0 - ny*r})
+	p.fillSolid(dc, p.poly, col)
 }
 
 // disc fills a circle.
@@ -297,27 +318,7 @@ func (p *Painter) drawTorso() {
 			dc.ClosePath()
 		}
 		panel()
-		// The panel is the one large area of the frame, and gg blends every
-		// pixel it fills in 16-bit arithmetic (~0.4 ms for the panel alone,
-		// a fifth of the frame budget). So its inside is filled with plain
-		// rectangles (image/draw, which copies runs), and gg fills only the
-		// rim between them and the panel's edge, where anti-aliasing
-		// matters: the rectangles are cut out of gg's path as holes (even-
-		// odd rule). They lie on whole pixels, so the seam is exact.
-		if holes := p.torsoHoles(cuts[:]); len(holes) > 0 {
-			for _, r := range holes {
-				draw.Draw(p.img, r, &p.torsoFill, image.Point{}, draw.Src)
-				dc.DrawRectangle(float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy()))
-			}
-			dc.SetFillRuleEvenOdd()
-		}
-		dc.SetColor(p.pal.torso)
-		dc.Fill()
-		dc.SetFillRuleWinding()
-		// A faint outline along the panel stands for the reference's torso
-		// bones; the shoulder bar covers its top. One stroke of the whole
-		// path covers each pixel once, so the translucent line does not
-		// darken where its pieces meet.
+		p.fillSolid(dc, cuts[:], p.pal.torso)
 		// The path turns smoothly everywhere (the curves meet the sides
 		// tangentially), so bevel joins look the same as round ones; gg
 		// flattens each corner into ~40 segments, and round joins between
@@ -336,17 +337,54 @@ func (p *Painter) drawTorso() {
 	}
 }
 
-// torsoStrip is the height in rows of the rectangles inside the torso
-// panel: shorter strips follow the slanted sides closer (fewer rim pixels
-// for gg) but add path segments.
-const torsoStrip = 8
+// Why fills have holes: gg blends every pixel it fills in 16-bit
+// arithmetic (raster.RGBAPainter, ~10–20 ns a pixel), and a frame's large
+// shapes (the torso panel, the arms, the head) cover ~40 000 pixels: with
+// plain gg fills they alone took about 1 ms of the 2 ms budget. So inside a
+// convex polygon that a shape surely contains, whole-pixel rectangles are
+// filled with image/draw (which copies runs, ~20× faster), and gg fills the
+// shape with those rectangles cut out as holes (even-odd rule): gg draws
+// only the rim where the edge and its anti-aliasing are. The rectangles
+// lie on pixel boundaries, a pixel inside the polygon, so they meet gg's
+// fill without a seam and the pixels are those of a plain gg fill.
 
-// torsoHoles returns whole-pixel rectangles that lie inside the convex
-// polygon poly and the frame, in strips of torsoStrip rows, reusing the
+// holeStrip is the height in rows of the rectangles: shorter strips follow
+// slanted edges closer (a thinner rim for gg) but add path segments.
+const holeStrip = 4
+
+// fillSolid fills the closed path in dc (frame coordinates; a band
+// context from p.bands over p.img) in col, which must be opaque, with the
+// inside of the convex polygon inner, which the path must contain, filled
+// by image/draw; see above. The path is cleared.
+func (p *Painter) fillSolid(dc *gg.Context, inner []point, col color.NRGBA) {
+	p.solid.C = col
+	p.fillHoles(dc, inner, &p.solid, false)
+	dc.SetColor(col)
+	dc.Fill()
+	dc.SetFillRuleWinding()
+}
+
+// fillHoles cuts the rectangles inside inner out of dc's path, filling
+// them from src (at the same point with atSamePoint, else from src's
+// origin) with image/draw, and sets the even-odd rule where it cut any.
+func (p *Painter) fillHoles(dc *gg.Context, inner []point, src image.Image, atSamePoint bool) {
+	for _, r := range p.insideRects(inner) {
+		sp := image.Point{}
+		if atSamePoint {
+			sp = r.Min
+		}
+		draw.Draw(p.img, r, src, sp, draw.Src)
+		dc.DrawRectangle(float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy()))
+		dc.SetFillRuleEvenOdd()
+	}
+}
+
+// insideRects returns whole-pixel rectangles that lie inside the convex
+// polygon poly and the frame, in strips of holeStrip rows, reusing the
 // painter's scratch slice; none where poly is not convex. Over a strip a
 // convex polygon's left edge is a convex function of y and its right edge
 // a concave one, so the rows at the strip's top and bottom bound it.
-func (p *Painter) torsoHoles(poly []point) []image.Rectangle {
+func (p *Painter) insideRects(poly []point) []image.Rectangle {
 	p.holes = p.holes[:0]
 	sign := 0.0
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -360,20 +398,31 @@ func (p *Painter) torsoHoles(poly []point) []image.Rectangle {
 		lo, hi = math.Min(lo, a.y), math.Max(hi, a.y)
 	}
 	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
-	y0 := max(0, int(math.Ceil(lo)))
-	for ; y0 < min(h, int(math.Floor(hi))); y0 += torsoStrip {
-		y1 := min(y0+torsoStrip, h, int(math.Floor(hi)))
+	end := min(h, int(math.Floor(hi)))
+	for y0 := max(0, int(math.Ceil(lo))); y0 < end; y0 += holeStrip {
+		y1 := min(y0+holeStrip, end)
 		l0, r0 := rowSpan(poly, float64(y0))
 		l1, r1 := rowSpan(poly, float64(y1))
 		// A pixel away from the edges, so the rectangles never reach a
 		// pixel the edge only partly covers.
 		x0 := max(0, int(math.Ceil(math.Max(l0, l1)))+1)
 		x1 := min(w, int(math.Floor(math.Min(r0, r1)))-1)
-		if x1-x0 >= 4 && y1 > y0 {
+		if x1-x0 >= 4 {
 			p.holes = append(p.holes, image.Rect(x0, y0, x1, y1))
 		}
 	}
 	return p.holes
+}
+
+// inscribed returns the n-gon inscribed in the ellipse (cx, cy, rx, ry),
+// in the painter's scratch polygon.
+func (p *Painter) inscribed(cx, cy, rx, ry float64, n int) []point {
+	p.poly = p.poly[:0]
+	for i := 0; i < n; i++ {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		p.poly = append(p.poly, point{x: cx + rx*math.Cos(a), y: cy + ry*math.Sin(a)})
+	}
+	return p.poly
 }
 
 // rowSpan returns where the horizontal line at y enters and leaves the
@@ -462,10 +511,12 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	if dc == nil {
 		return
 	}
-	// The gap: the background's own pixels.
+	// The gap: the background's own pixels, its inside copied from the
+	// background with image/draw (see fillSolid).
 	p.bgFill.y0 = y0
 	dc.SetFillStyle(&p.bgFill)
 	dc.DrawCircle(q.x, q.y, outer)
+	p.fillHoles(dc, p.inscribed(q.x, q.y, outer, outer, 16), p.bg, true)
 	dc.Fill()
 	// The ring: two circles filled with the even-odd rule.
 	dc.SetColor(col)
