@@ -41,11 +41,15 @@ const (
 // contexts and scratch space between frames, so drawing allocates little;
 // it is not safe for concurrent use: use one Painter per goroutine.
 type Painter struct {
-	style  Style
-	pal    palette
-	img    *image.RGBA
-	bg     *image.RGBA // the prerendered background, copied in at each frame
-	bgFill bgPattern   // paints bg, for the wrists' gaps
+	style Style
+	pal   palette
+	img   *image.RGBA
+	bg    *image.RGBA // the prerendered background, copied in at each frame
+	// bgView is a band of bg's rows, lined up with the band context a
+	// wrist's gap is drawn in (gg samples patterns in the context's pixel
+	// coordinates), and bgFill the gg pattern that paints it.
+	bgView *image.RGBA
+	bgFill gg.Pattern
 	bands  bandContexts
 	// solid, holes and poly are scratch space for fillSolid.
 	solid image.Uniform
@@ -86,11 +90,8 @@ func NewPainter(s Style) *Painter {
 		trace: newTraceLayer(s.Width, s.Height),
 	}
 	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
-	p.bgFill = bgPattern{cols: make([]color.RGBA, s.Width*s.Height), w: s.Width, h: s.Height}
-	for i := range p.bgFill.cols {
-		px := p.bg.Pix[4*i : 4*i+4]
-		p.bgFill.cols[i] = color.RGBA{px[0], px[1], px[2], px[3]}
-	}
+	p.bgView = &image.RGBA{Stride: img.Stride}
+	p.bgFill = gg.NewSurfacePattern(p.bgView, gg.RepeatNone)
 	return p
 }
 
@@ -122,27 +123,6 @@ func background(w, h int, pal palette) []uint8 {
 		}
 	}
 	return pix
-}
-
-// bgPattern is a gg.Pattern that paints the background's own pixels into
-// a band context whose first frame row is y0: a wrist's gap shows the
-// background exactly, gradient and dither included. It keeps the
-// background as colours and returns pointers to them, because gg calls
-// ColorAt for every pixel and returning a color.RGBA value would box (and
-// allocate) one per pixel, about 0.1 ms a frame.
-type bgPattern struct {
-	cols []color.RGBA // the background, row by row
-	w, h int
-	y0   int
-}
-
-// ColorAt implements gg.Pattern.
-func (b *bgPattern) ColorAt(x, y int) color.Color {
-	y += b.y0
-	if x < 0 || y < 0 || x >= b.w || y >= b.h {
-		return color.Transparent
-	}
-	return &b.cols[y*b.w+x]
 }
 
 func lerp8(a, b uint8, t, dither float64) uint8 {
@@ -219,7 +199,8 @@ func (p *Painter) band(lo, hi float64) *gg.Context {
 	return dc
 }
 
-// line strokes one round-capped segment.
+// line draws one round-capped segment: opaque ones as a filled outline
+// (faster, see fillSolid), translucent ones as a gg stroke.
 func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 	// gg drops segments shorter than 1/8 px before stroking, so a very
 	// short line would vanish; a dot is what a round-capped line of
@@ -272,6 +253,7 @@ func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
 	dc.Fill()
 }
 
+// bone draws the bone from keypoint a to b where both are known.
 func (p *Painter) bone(a, b int, width float64, col color.NRGBA) {
 	pa, pb := p.pts[a], p.pts[b]
 	if pa.ok && pb.ok {
@@ -507,14 +489,18 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	}
 	s := p.side
 	outer, inner := (wristRingR+wristRingW/2)*s, (wristRingR-wristRingW/2)*s
-	dc, y0, _ := p.bands.at(p.img.Pix, q.y-outer-aaPad, q.y+outer+aaPad)
+	dc, y0, h := p.bands.at(p.img.Pix, q.y-outer-aaPad, q.y+outer+aaPad)
 	if dc == nil {
 		return
 	}
-	// The gap: the background's own pixels, its inside copied from the
-	// background with image/draw (see fillSolid).
-	p.bgFill.y0 = y0
-	dc.SetFillStyle(&p.bgFill)
+	// The gap: the background's own pixels, gradient and dither included,
+	// through a gg surface pattern over the same band of the background;
+	// its inside is copied from the background with image/draw (see
+	// fillSolid), which also keeps gg's per-pixel pattern lookups (each
+	// boxes a colour) to the rim.
+	p.bgView.Pix = p.bg.Pix[y0*p.bg.Stride : (y0+h)*p.bg.Stride]
+	p.bgView.Rect = image.Rect(0, 0, p.bg.Rect.Dx(), h)
+	dc.SetFillStyle(p.bgFill)
 	dc.DrawCircle(q.x, q.y, outer)
 	p.fillHoles(dc, p.inscribed(q.x, q.y, outer, outer, 16), p.bg, true)
 	dc.Fill()

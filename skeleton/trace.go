@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+
+	"github.com/fogleman/gg"
 )
 
 // traceLayer draws a wrist's fading trace: a ribbon that narrows and fades
@@ -23,6 +25,9 @@ type traceLayer struct {
 	bands  bandContexts
 	pts    []tracePoint // the current run, newest first
 	pieces []tracePiece // the current wrist's pieces, newest first
+	// greys holds a gg fill for each opacity level, made once: gg's
+	// SetColor makes two patterns per call, and a frame draws ~70 pieces.
+	greys [256]gg.Pattern
 }
 
 // tracePiece is a quadrilateral of the ribbon (x, y its corners), or with
@@ -41,10 +46,14 @@ type tracePoint struct {
 }
 
 func newTraceLayer(w, h int) traceLayer {
-	return traceLayer{
+	t := traceLayer{
 		layer: image.NewRGBA(image.Rect(0, 0, w, h)),
 		bands: newBandContexts(w, h),
 	}
+	for l := range t.greys {
+		t.greys[l] = gg.NewSolidPattern(color.NRGBA{uint8(l), uint8(l), uint8(l), 0xff})
+	}
+	return t
 }
 
 // add appends a sample to the current run. Samples closer than a fifth of
@@ -57,7 +66,8 @@ func (t *traceLayer) add(q tracePoint) {
 	t.pts = append(t.pts, q)
 }
 
-// flush rasterises the current run into the mask and starts a new run.
+// flush turns the current run into ribbon pieces, to be drawn by draw, and
+// starts a new run.
 func (t *traceLayer) flush() {
 	pts := t.pts
 	t.pts = t.pts[:0]
@@ -147,8 +157,7 @@ func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) {
 			continue
 		}
 		box = box.Union(image.Rect(int(math.Floor(x0))-aaPad, int(math.Floor(y0))-aaPad, int(math.Ceil(x1))+aaPad, int(math.Ceil(y1))+aaPad))
-		l := uint8(math.Round(pc.level * 255))
-		dc.SetColor(color.NRGBA{l, l, l, 0xff})
+		dc.SetFillStyle(t.greys[int(math.Round(pc.level*255))])
 		if pc.round {
 			dc.DrawCircle(pc.x[0], pc.y[0], pc.x[1])
 		} else {
