@@ -327,7 +327,7 @@ func (p *Painter) drawTorso() {
 // filled with image/draw (which copies runs, ~20× faster), and gg fills the
 // shape with those rectangles cut out as holes (even-odd rule): gg draws
 // only the rim where the edge and its anti-aliasing are. The rectangles
-// lie on pixel boundaries, a pixel inside the polygon, so they meet gg's
+// lie on pixel boundaries, inside the polygon, so they meet gg's
 // fill without a seam and the pixels are those of a plain gg fill.
 
 // holeStrip is the height in rows of the rectangles: shorter strips follow
@@ -385,10 +385,12 @@ func (p *Painter) insideRects(poly []point) []image.Rectangle {
 		y1 := min(y0+holeStrip, end)
 		l0, r0 := rowSpan(poly, float64(y0))
 		l1, r1 := rowSpan(poly, float64(y1))
-		// A pixel away from the edges, so the rectangles never reach a
-		// pixel the edge only partly covers.
-		x0 := max(0, int(math.Ceil(math.Max(l0, l1)))+1)
-		x1 := min(w, int(math.Floor(math.Min(r0, r1)))-1)
+		// Whole pixels inside the edges, with 1/32 px to spare for gg's
+		// truncation of coordinates to 1/64 px: gg would cover these
+		// pixels fully, so they get exactly the colour it would give.
+		const spare = 1.0 / 32
+		x0 := max(0, int(math.Ceil(math.Max(l0, l1)+spare)))
+		x1 := min(w, int(math.Floor(math.Min(r0, r1)-spare)))
 		if x1-x0 >= 4 {
 			p.holes = append(p.holes, image.Rect(x0, y0, x1, y1))
 		}
