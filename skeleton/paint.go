@@ -38,8 +38,9 @@ const (
 )
 
 // Painter draws frames into its own buffer with gg. It keeps its gg
-// contexts and scratch space between frames, so drawing allocates little;
-// it is not safe for concurrent use: use one Painter per goroutine.
+// contexts, rasterisers and scratch space between frames (gg itself still
+// allocates its paths and painters, ~135 KB a frame); it is not safe for
+// concurrent use: use one Painter per goroutine.
 type Painter struct {
 	style Style
 	pal   palette
