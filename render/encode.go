@@ -97,7 +97,12 @@ type skeletonDrawer struct {
 	conv *yuvConverter // shared, read-only
 }
 
-func (d skeletonDrawer) drawFrame(f int, dst []byte) { d.conv.convert(d.p.Draw(d.m, f), dst) }
+// drawFrame converts only the rectangle the painter drew in; the rest of
+// the frame is the background's conversion (see yuvConverter.convertIn).
+func (d skeletonDrawer) drawFrame(f int, dst []byte) {
+	img := d.p.Draw(d.m, f)
+	d.conv.convertIn(img, dst, d.p.Dirty())
+}
 
 // newSkeletonDrawers returns a maker of drawers for m, one per goroutine,
 // sharing the conversion of the style's bare background.

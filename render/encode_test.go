@@ -291,6 +291,34 @@ func TestYUVConverterExact(t *testing.T) {
 			if !bytes.Equal(want, got) {
 				t.Fatalf("%v frame %d: the converter differs from the plain conversion", size, f)
 			}
+			if f == 14 {
+				img.Pix[4*(size.W*3+17)] ^= 0x80 // outside Dirty the image must be the painter's
+				rgbaToYUV420(img, want)
+			}
+			// Over the dirty rectangle alone, into a buffer holding
+			// another frame (render's buffers are reused) or garbage.
+			for i := range got {
+				got[i] = byte(i * f)
+			}
+			conv.convertIn(img, got, p.Dirty())
+			if !bytes.Equal(want, got) {
+				t.Fatalf("%v frame %d: the converter over %v differs from the plain conversion", size, f, p.Dirty())
+			}
+			// A rectangle at the frame's edges and one that is empty.
+			if p.Dirty().Empty() {
+				continue
+			}
+			conv.convertIn(img, got, p.Dirty().Union(image.Rect(size.W-3, size.H-3, size.W, size.H)))
+			if !bytes.Equal(want, got) {
+				t.Fatalf("%v frame %d: the converter over a rectangle to the corner differs", size, f)
+			}
+		}
+		// Nothing drawn: an empty rectangle, all background.
+		img := p.Draw(motion.Motion{}, 0)
+		rgbaToYUV420(img, want)
+		conv.convertIn(img, got, p.Dirty())
+		if !p.Dirty().Empty() || !bytes.Equal(want, got) {
+			t.Fatalf("%v: a blank frame (dirty %v) converts differently", size, p.Dirty())
 		}
 	}
 }

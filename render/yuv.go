@@ -92,10 +92,42 @@ func newYUVConverter(bg *image.RGBA) *yuvConverter {
 
 // convert converts img (the converter's size) into dst.
 func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
+	c.convertIn(img, dst, image.Rect(0, 0, c.w, c.h))
+}
+
+// convertIn converts img into dst where img is known to equal the
+// background outside dirty (skeleton.Painter.Dirty): outside it the
+// background's conversion is copied without looking at img, and inside it
+// background chunks are still skipped as in convert. dst may hold any
+// earlier frame: every byte is written, which keeps the drawing goroutines'
+// reused buffers simple.
+func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty image.Rectangle) {
 	w, h := c.w, c.h
 	yp, up, vp := yuvPlanes(dst, w, h)
 	byp, bup, bvp := yuvPlanes(c.bgYUV, w, h)
-	for y := 0; y < h; y += 2 {
+	// Whole chroma blocks (even rows), and whole chunks in x (multiples of
+	// chunk from 0, as convert's) or the frame's ragged right edge.
+	d := dirty.Intersect(image.Rect(0, 0, w, h))
+	d.Min.Y &^= 1
+	d.Max.Y = min(h, (d.Max.Y+1)&^1)
+	d.Min.X -= d.Min.X % chunk
+	if last := w - w%chunk; d.Max.X > last {
+		d.Max.X = w
+	} else {
+		d.Max.X = min(last, (d.Max.X+chunk-1)/chunk*chunk)
+	}
+	if d.Empty() {
+		copy(dst, c.bgYUV)
+		return
+	}
+	// The rows above and below: contiguous in each plane.
+	copy(yp[:d.Min.Y*w], byp)
+	copy(up[:d.Min.Y/2*(w/2)], bup)
+	copy(vp[:d.Min.Y/2*(w/2)], bvp)
+	copy(yp[d.Max.Y*w:], byp[d.Max.Y*w:])
+	copy(up[d.Max.Y/2*(w/2):], bup[d.Max.Y/2*(w/2):])
+	copy(vp[d.Max.Y/2*(w/2):], bvp[d.Max.Y/2*(w/2):])
+	for y := d.Min.Y; y < d.Max.Y; y += 2 {
 		r0, r1 := img.Pix[y*img.Stride:][:4*w], img.Pix[(y+1)*img.Stride:][:4*w]
 		b0, b1 := c.bg[4*w*y:][:4*w], c.bg[4*w*(y+1):][:4*w]
 		y0, y1 := yp[y*w:][:w], yp[(y+1)*w:][:w]
@@ -120,8 +152,11 @@ func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
 				run = -1
 			}
 		}
-		x := 0
-		for ; x+chunk <= w; x += chunk {
+		// Left and right of the rectangle: background, unexamined.
+		run = 0
+		flush(d.Min.X)
+		x := d.Min.X
+		for ; x+chunk <= d.Max.X; x += chunk {
 			p := 4 * x
 			if bytes.Equal(r0[p:p+4*chunk], b0[p:p+4*chunk]) && bytes.Equal(r1[p:p+4*chunk], b1[p:p+4*chunk]) {
 				if run < 0 {
@@ -133,6 +168,11 @@ func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
 			convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
 		}
 		flush(x)
-		convertSpan(r0, r1, y0, y1, cu, cv, x, w)
+		if d.Max.X == w {
+			convertSpan(r0, r1, y0, y1, cu, cv, x, w)
+		} else {
+			run = x
+			flush(w)
+		}
 	}
 }

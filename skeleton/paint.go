@@ -61,6 +61,10 @@ type Painter struct {
 	oy    float64
 	trace traceLayer
 	pts   [motion.Joints]point
+	// dirty bounds what the last Draw drew over the background, and
+	// restore what Draw must copy back from it before the next frame: the
+	// same rectangle, unless the buffer is fresh (all of it).
+	dirty, restore image.Rectangle
 }
 
 // point is a keypoint mapped to pixels; ok is false where the data are not
@@ -93,6 +97,7 @@ func NewPainter(s Style) *Painter {
 	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
 	p.bgView = &image.RGBA{Stride: img.Stride}
 	p.bgFill = gg.NewSurfacePattern(p.bgView, gg.RepeatNone)
+	p.restore = img.Rect // the buffer starts out transparent, not background
 	return p
 }
 
@@ -136,8 +141,18 @@ func lerp8(a, b uint8, t, dither float64) uint8 {
 // Draw. f is clamped to the motion; an empty motion gives the bare
 // background. Non-finite keypoints are left out with their bones, and
 // coordinates far outside [0,1] are clamped, so bad data never panics.
+//
+// Only the previous frame's Dirty rectangle is copied back from the
+// background, not the whole 2 MB buffer: the caller must not write to the
+// buffer (outside Dirty, it would stay changed).
 func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
-	copy(p.img.Pix, p.bg.Pix)
+	r, st := p.restore, p.img.Stride
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		i := y*st + 4*r.Min.X
+		copy(p.img.Pix[i:i+4*r.Dx()], p.bg.Pix[i:])
+	}
+	p.dirty = image.Rectangle{}
+	defer func() { p.restore = p.dirty }()
 	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
 		return p.img
 	}
@@ -165,7 +180,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s, pal.limb)
 	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
 	if headOK {
-		if dc := p.band(hy-hr-aaPad, hy+hr+aaPad); dc != nil {
+		if dc := p.band(hx-hr-aaPad, hy-hr-aaPad, hx+hr+aaPad, hy+hr+aaPad); dc != nil {
 			dc.DrawEllipse(hx, hy, hr*0.9, hr)
 			p.fillSolid(dc, p.inscribed(hx, hy, hr*0.9, hr, 16), pal.limb)
 		}
@@ -181,6 +196,30 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	return p.img
 }
 
+// Dirty returns the rectangle, with even coordinates, outside which the
+// image of the last Draw equals the bare background exactly; it is empty
+// where nothing was drawn. A converter can take the background's own
+// conversion outside it instead of comparing or converting those pixels.
+func (p *Painter) Dirty() image.Rectangle { return p.dirty }
+
+// mark adds the box x0..x1 × y0..y1 (frame coordinates, already padded
+// for line width and anti-aliasing) to the dirty rectangle, widened to
+// whole pixels, one more pixel of margin and even coordinates (whole 2×2
+// chroma blocks for yuv420p).
+func (p *Painter) mark(x0, y0, x1, y1 float64) {
+	if !(x0 <= x1 && y0 <= y1) {
+		return
+	}
+	// Clamp before converting: clamped keypoints can lie far outside.
+	w, h := float64(p.img.Rect.Dx()), float64(p.img.Rect.Dy())
+	ix0 := int(math.Floor(math.Max(0, math.Min(w, x0)))) - 1
+	iy0 := int(math.Floor(math.Max(0, math.Min(h, y0)))) - 1
+	ix1 := int(math.Ceil(math.Max(0, math.Min(w, x1)))) + 1
+	iy1 := int(math.Ceil(math.Max(0, math.Min(h, y1)))) + 1
+	r := image.Rect(ix0&^1, iy0&^1, (ix1+1)&^1, (iy1+1)&^1).Intersect(p.img.Rect)
+	p.dirty = p.dirty.Union(r)
+}
+
 // mapPoint maps a motion coordinate to pixels: the unit square fills the
 // centred min(W,H) square.
 func (p *Painter) mapPoint(q motion.Point) point {
@@ -194,9 +233,13 @@ func (p *Painter) mapPoint(q motion.Point) point {
 }
 
 // band returns a gg context drawing on the frame over (at least) rows
-// lo..hi, or nil where they miss it; see bandContexts.
-func (p *Painter) band(lo, hi float64) *gg.Context {
+// lo..hi, or nil where they miss it (see bandContexts), and marks the box
+// x0..x1 × lo..hi, which must contain all that will be drawn, dirty.
+func (p *Painter) band(x0, lo, x1, hi float64) *gg.Context {
 	dc, _, _ := p.bands.at(p.img.Pix, lo, hi)
+	if dc != nil {
+		p.mark(x0, lo, x1, hi)
+	}
 	return dc
 }
 
@@ -211,7 +254,7 @@ func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 		return
 	}
 	pad := width/2 + aaPad
-	dc := p.band(math.Min(y0, y1)-pad, math.Max(y0, y1)+pad)
+	dc := p.band(math.Min(x0, x1)-pad, math.Min(y0, y1)-pad, math.Max(x0, x1)+pad, math.Max(y0, y1)+pad)
 	if dc == nil {
 		return
 	}
@@ -245,7 +288,7 @@ func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 
 // disc fills a circle.
 func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
-	dc := p.band(y-r-aaPad, y+r+aaPad)
+	dc := p.band(x-r-aaPad, y-r-aaPad, x+r+aaPad, y+r+aaPad)
 	if dc == nil {
 		return
 	}
@@ -269,13 +312,15 @@ func (p *Painter) drawTorso() {
 	quad := [...]int{motion.LeftShoulder, motion.RightShoulder, motion.RightHip, motion.LeftHip}
 	all := true
 	lo, hi := math.Inf(1), math.Inf(-1)
+	left, right := math.Inf(1), math.Inf(-1)
 	for _, j := range quad {
 		all = all && p.pts[j].ok
 		lo, hi = math.Min(lo, p.pts[j].y), math.Max(hi, p.pts[j].y)
+		left, right = math.Min(left, p.pts[j].x), math.Max(right, p.pts[j].x)
 	}
 	if all {
 		pad := torsoLineW*p.side/2 + aaPad
-		dc := p.band(lo-pad, hi+pad)
+		dc := p.band(left-pad, lo-pad, right+pad, hi+pad)
 		if dc == nil {
 			return
 		}
@@ -496,6 +541,7 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	if dc == nil {
 		return
 	}
+	p.mark(q.x-outer-aaPad, q.y-outer-aaPad, q.x+outer+aaPad, q.y+outer+aaPad)
 	// The gap: the background's own pixels, gradient and dither included,
 	// through a gg surface pattern over the same band of the background;
 	// its inside is copied from the background with image/draw (see
@@ -535,7 +581,8 @@ func (p *Painter) baton() {
 	tipX, tipY := w.x+ux*batonLength*s, w.y+uy*batonLength*s
 	// A thin wedge: full width at the hand, a point at the tip.
 	nx, ny := -uy*batonWidth*s/2, ux*batonWidth*s/2
-	dc := p.band(math.Min(w.y, tipY)-math.Abs(ny)-aaPad, math.Max(w.y, tipY)+math.Abs(ny)+aaPad)
+	dc := p.band(math.Min(w.x, tipX)-math.Abs(nx)-aaPad, math.Min(w.y, tipY)-math.Abs(ny)-aaPad,
+		math.Max(w.x, tipX)+math.Abs(nx)+aaPad, math.Max(w.y, tipY)+math.Abs(ny)+aaPad)
 	if dc == nil {
 		return
 	}
@@ -588,6 +635,8 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			})
 		}
 		p.trace.flush()
-		p.trace.draw(p.img, w.c)
+		if box := p.trace.draw(p.img, w.c); !box.Empty() {
+			p.mark(float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y))
+		}
 	}
 }

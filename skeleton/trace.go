@@ -136,9 +136,10 @@ func (t *traceLayer) flush() {
 // draw draws the pieces of the wrist's trace into the layer with gg and
 // tints img by the layer in colour c, then clears both the pieces and the
 // layer (only the rows and columns the trace reached) for the next wrist.
-func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) {
+// It returns the box it may have changed in img.
+func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) image.Rectangle {
 	if len(t.pieces) == 0 {
-		return
+		return image.Rectangle{}
 	}
 	box := image.Rectangle{}
 	// Oldest first, so each younger piece replaces the older ones under it.
@@ -170,7 +171,9 @@ func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) {
 		dc.Fill()
 	}
 	t.pieces = t.pieces[:0]
-	t.tint(img, box.Intersect(t.layer.Rect), c)
+	box = box.Intersect(t.layer.Rect)
+	t.tint(img, box, c)
+	return box
 }
 
 // tint blends img towards c by the layer's opacity inside box and clears
