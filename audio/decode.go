@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -14,10 +15,17 @@ import (
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
-// decode runs ffprobe then ffmpeg on path and streams the samples through
-// mix-down → resampler → STFT, one goroutine per stage, the resampler and
-// STFT each splitting their batches across cores; only filter histories, a
-// few blocks and the mel frames are held.
+// decode runs ffprobe and ffmpeg side by side on path and streams the
+// samples through mix-down → resampler → STFT, one goroutine per stage, the
+// resampler and STFT each splitting their batches across cores; only filter
+// histories, a few blocks and the mel frames are held.
+//
+// ffprobe costs ~0.1–0.2 s of process start-up, a fifth of a whole minute's
+// decode, so ffmpeg does not wait for it: ffmpeg writes a WAV stream whose
+// header states the rate and channel count of the samples that follow, and
+// the probe is only needed for the container's length (the MaxSeconds
+// refusal, the truncation check, the mel buffer's size) and for its clear
+// errors on inputs that are not audio, which take precedence over ffmpeg's.
 func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -26,40 +34,42 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	// "file:" keeps ffmpeg from reading a colon in the name as a protocol
 	// and a leading dash as an option.
 	url := "file:" + abs
-	p, err := probe(ctx, opt.ffprobe(), url, path)
-	if err != nil {
-		return Mel{}, Info{}, err
-	}
-	if opt.MaxSeconds > 0 && p.seconds > opt.MaxSeconds {
-		return Mel{}, Info{}, tooLong(path, p.seconds, opt.MaxSeconds)
-	}
 
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url, p)...)
+	type probeResult struct {
+		p   probed
+		err error
+	}
+	probeDone := make(chan probeResult, 1)
+	go func() {
+		p, err := probe(ctx, opt.ffprobe(), url, path)
+		probeDone <- probeResult{p, err}
+	}()
+	// waitProbe is for the early returns: the probe goroutine must not
+	// outlive Load (it is killed by cancel and finishes promptly).
+	waitProbe := func() probeResult { cancel(); return <-probeDone }
+
+	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url)...)
 	stderr := &tailWriter{max: 4096}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		waitProbe()
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, err)
 	}
 	if err := cmd.Start(); err != nil {
+		waitProbe()
 		return Mel{}, Info{}, fmt.Errorf("decode %s: cannot run ffmpeg: %w", path, err)
 	}
 
-	// Size the frame buffer for the probed length (+2 %), so the final
-	// in-place resize rarely has to reallocate. Untouched capacity costs no
-	// resident memory, but a bogus header must not reserve gigabytes: past
-	// four hours the buffer grows as frames arrive.
-	guess := int(math.Min(p.seconds, 4*3600)*1.02*MelRate) + MelRate
-	mel := newMelStream(opt, guess)
-	res := newResampler(p.sampleRate, SampleRate)
-
-	var maxFrames int64 = math.MaxInt64
-	if opt.MaxSeconds > 0 {
-		maxFrames = int64(opt.MaxSeconds*float64(p.sampleRate)) + int64(p.sampleRate)
-	}
+	// The mel buffer is sized once the probe gives the length (see reserve).
+	mel := newMelStream(opt, 0)
+	var (
+		hdr      wavHeader
+		hdrReady = make(chan struct{}) // hdr is set (zero if ffmpeg wrote none)
+	)
 	// Three stages, so ffmpeg never waits on the resampler: reading the
 	// pipe (and mixing to mono), resampling, and the STFT here.
 	mono, resampled := newBlockPipe(), newBlockPipe()
@@ -72,11 +82,34 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	go func() {
 		defer wg.Done()
 		defer mono.close()
-		frames, readErr = readSamples(ctx, stdout, p.channels, maxFrames, mono.send)
+		br := bufio.NewReaderSize(stdout, 1<<16)
+		h, err := readWAVHeader(br)
+		if err != nil {
+			close(hdrReady)
+			if err != io.EOF {
+				readErr = err
+			}
+			// io.EOF: ffmpeg wrote nothing; its own error says why.
+			return
+		}
+		hdr = h
+		close(hdrReady)
+		var maxFrames int64 = math.MaxInt64
+		if opt.MaxSeconds > 0 {
+			maxFrames = int64(opt.MaxSeconds*float64(h.sampleRate)) + int64(h.sampleRate)
+		}
+		frames, readErr = readSamples(ctx, br, h.channels, maxFrames, mono.send)
 	}()
 	go func() {
 		defer wg.Done()
 		defer resampled.close()
+		<-hdrReady
+		if hdr.sampleRate == 0 {
+			for range mono.full {
+			}
+			return
+		}
+		res := newResampler(hdr.sampleRate, SampleRate)
 		for b := range mono.full {
 			res.write(b, resampled.send)
 			mono.recycle(b)
@@ -86,31 +119,62 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 			res.finish(resampled.send)
 		}
 	}()
-	for b := range resampled.full {
-		mel.write(b)
-		resampled.recycle(b)
+	var (
+		pr     probeResult
+		probed = probeDone
+	)
+	for full := resampled.full; full != nil || probed != nil; {
+		select {
+		case b, ok := <-full:
+			if !ok {
+				full = nil
+				continue
+			}
+			mel.write(b)
+			resampled.recycle(b)
+		case pr = <-probed:
+			probed = nil
+			switch {
+			case pr.err != nil:
+				cancel() // ffmpeg's output no longer matters
+			case opt.MaxSeconds > 0 && pr.p.seconds > opt.MaxSeconds:
+				cancel()
+			default:
+				// Size the frame buffer for the probed length (+2 %), so
+				// the final in-place resize rarely has to reallocate.
+				// Untouched capacity costs no resident memory, but a bogus
+				// header must not reserve gigabytes: past four hours the
+				// buffer grows as frames arrive.
+				mel.reserve(int(math.Min(pr.p.seconds, 4*3600)*1.02*MelRate) + MelRate)
+			}
+		}
 	}
 	wg.Wait()
 	if readErr != nil {
 		cancel() // stop ffmpeg before waiting for it
 	}
 	waitErr := cmd.Wait()
+	p := pr.p
 
 	switch {
 	case parent.Err() != nil:
 		// The caller cancelled; whatever was read is incomplete.
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, parent.Err())
+	case pr.err != nil:
+		return Mel{}, Info{}, pr.err
+	case opt.MaxSeconds > 0 && p.seconds > opt.MaxSeconds:
+		return Mel{}, Info{}, tooLong(path, p.seconds, opt.MaxSeconds)
 	case errors.Is(readErr, errTooLong):
-		return Mel{}, Info{}, tooLong(path, float64(frames)/float64(p.sampleRate), opt.MaxSeconds)
+		return Mel{}, Info{}, tooLong(path, float64(frames)/float64(hdr.sampleRate), opt.MaxSeconds)
 	case readErr != nil:
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, readErr)
 	case waitErr != nil:
 		return Mel{}, Info{}, fmt.Errorf("decode %s: ffmpeg failed (%v): %s", path, waitErr, oneLine(stderr.String(), url))
 	}
-	seconds := float64(frames) / float64(p.sampleRate)
 	if frames == 0 {
 		return Mel{}, Info{}, fmt.Errorf("decode %s: no audio decoded (ffmpeg: %s)", path, oneLine(stderr.String(), url))
 	}
+	seconds := float64(frames) / float64(hdr.sampleRate)
 	// A file cut short still decodes up to the cut; the container's own
 	// length gives it away. Encoder delay and padding differ by far less.
 	if p.seconds > 0 && seconds < p.seconds-math.Max(0.5, 0.02*p.seconds) {
@@ -120,19 +184,71 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	if m.Frames == 0 {
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %.4f s of audio is too short for one mel frame", path, seconds)
 	}
-	return m, Info{Path: path, SampleRate: p.sampleRate, Channels: p.channels, Seconds: seconds, HasAudio: true}, nil
+	return m, Info{Path: path, SampleRate: hdr.sampleRate, Channels: hdr.channels, Seconds: seconds, HasAudio: true}, nil
+}
+
+// wavHeader is what the WAV header of ffmpeg's output says about the samples.
+type wavHeader struct {
+	sampleRate, channels int
+}
+
+// readWAVHeader reads the RIFF header up to the start of the data chunk
+// (whose length ffmpeg cannot fill in on a pipe: the data runs to EOF). It
+// returns io.EOF when there is no output at all.
+func readWAVHeader(r *bufio.Reader) (wavHeader, error) {
+	var riff [12]byte
+	if _, err := io.ReadFull(r, riff[:]); err != nil {
+		if err == io.EOF {
+			return wavHeader{}, io.EOF
+		}
+		return wavHeader{}, fmt.Errorf("reading ffmpeg's output: short WAV header")
+	}
+	if string(riff[0:4]) != "RIFF" || string(riff[8:12]) != "WAVE" {
+		return wavHeader{}, fmt.Errorf("reading ffmpeg's output: not a WAV stream")
+	}
+	var h wavHeader
+	for {
+		var ch [8]byte
+		if _, err := io.ReadFull(r, ch[:]); err != nil {
+			return wavHeader{}, fmt.Errorf("reading ffmpeg's output: WAV header cut short")
+		}
+		id, size := string(ch[0:4]), binary.LittleEndian.Uint32(ch[4:])
+		if id == "data" {
+			if h.channels <= 0 || h.sampleRate <= 0 {
+				return wavHeader{}, fmt.Errorf("reading ffmpeg's output: WAV data before its format")
+			}
+			return h, nil
+		}
+		if size > 1<<20 {
+			return wavHeader{}, fmt.Errorf("reading ffmpeg's output: WAV chunk %q of %d bytes", id, size)
+		}
+		body := make([]byte, size+size%2) // chunks are padded to even sizes
+		if _, err := io.ReadFull(r, body); err != nil {
+			return wavHeader{}, fmt.Errorf("reading ffmpeg's output: WAV header cut short")
+		}
+		if id == "fmt " {
+			if size < 16 {
+				return wavHeader{}, fmt.Errorf("reading ffmpeg's output: WAV format chunk of %d bytes", size)
+			}
+			h.channels = int(binary.LittleEndian.Uint16(body[2:]))
+			h.sampleRate = int(binary.LittleEndian.Uint32(body[4:]))
+			if bits := binary.LittleEndian.Uint16(body[14:]); bits != 32 {
+				return wavHeader{}, fmt.Errorf("reading ffmpeg's output: %d-bit WAV, want float32", bits)
+			}
+		}
+	}
 }
 
 // ffmpegArgs is the decode command line, built with ffmpeg-go: the first
-// audio stream as float32 on stdout at the probed rate and channel count,
-// which are the stream's own (stating them only guards the interleaving we
-// rely on against a stream that changes format midway). Global options go
-// on the input, since ffmpeg ignores trailing ones.
-func ffmpegArgs(url string, p probed) []string {
+// audio stream as float32 WAV on stdout at the stream's own rate and channel
+// count, which the header states (should the stream change format midway,
+// ffmpeg converts to the format it started with, so the header holds
+// throughout). Global options go on the input, since ffmpeg ignores
+// trailing ones.
+func ffmpegArgs(url string) []string {
 	in := ffmpeg.Input(url, ffmpeg.KwArgs{"nostdin": "", "hide_banner": "", "loglevel": "error"})
 	out := in.Output("pipe:", ffmpeg.KwArgs{
-		"map": "0:a:0", "f": "f32le", "acodec": "pcm_f32le", "vn": "", "sn": "", "dn": "",
-		"ac": p.channels, "ar": p.sampleRate,
+		"map": "0:a:0", "f": "wav", "acodec": "pcm_f32le", "vn": "", "sn": "", "dn": "",
 	})
 	// GetArgs only builds the command line; running it ourselves keeps
 	// ffmpeg-go's package-wide logging switch (Silent) out of the picture.

@@ -45,6 +45,16 @@ func newMelStream(opt Options, capFrames int) *melStream {
 	}
 }
 
+// reserve makes room for capFrames frames in the frame buffer, once the
+// length is known (the decoder learns it while the first frames arrive).
+func (s *melStream) reserve(capFrames int) {
+	if need := capFrames * MelBands; cap(s.power) < need {
+		grown := make([]float32, len(s.power), need)
+		copy(grown, s.power)
+		s.power = grown
+	}
+}
+
 // write appends samples and computes every frame that no longer depends on
 // samples to come: frame f covers padded samples 256f..256f+2047, i.e.
 // signal samples 256f-1024..256f+1023, and the left reflection needs x[1024].
