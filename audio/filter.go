@@ -81,12 +81,13 @@ func (ft *filterTables) rev(o int) (h, d []float64) {
 	return ft.hr[s:e], ft.dr[s:e]
 }
 
-// dot is Σ a[i]·x[i] over len(a) (x at least as long), with four
-// accumulators so the additions pipeline.
+// dot is Σ a[i]·x[i] over len(a) (x at least as long): vectorised where the
+// CPU allows (dotVec), the rest with four accumulators so the additions
+// pipeline.
 func dot(a, x []float64) float64 {
 	x = x[:len(a)]
 	var s0, s1, s2, s3 float64
-	i := 0
+	s0, i := dotVec(a, x)
 	for ; i+4 <= len(a); i += 4 {
 		s0 += a[i] * x[i]
 		s1 += a[i+1] * x[i+1]

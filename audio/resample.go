@@ -3,6 +3,7 @@ package audio
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -64,8 +65,12 @@ func (r *resampler) tau(t int) float64 { return float64(t) / r.ratio }
 // is complete. emit's slice is reused after it returns.
 func (r *resampler) write(x []float32, emit func([]float32)) {
 	r.trim()
-	for _, v := range x {
-		r.hist = append(r.hist, float64(v))
+	// Grow once, then convert in place: appending sample by sample costs
+	// a check per sample and, for a one-shot call, repeated copies.
+	h0 := len(r.hist)
+	r.hist = slices.Grow(r.hist, len(x))[:h0+len(x)]
+	for i, v := range x {
+		r.hist[h0+i] = float64(v)
 	}
 	r.nIn += len(x)
 	// Output t is final once its right wing lies inside the input: the
@@ -141,6 +146,13 @@ func (r *resampler) compute(out []float32, t0, nIn int) {
 	pt := tb.phases
 	fast := 0
 	defer func() { r.fastOuts.Add(int64(fast)) }()
+	// Phase p = t mod L and base = (t div L)·M are stepped along rather
+	// than divided out per sample: two integer divisions cost about as
+	// much as the vectorised dot product itself.
+	var pNext, base int
+	if pt != nil {
+		pNext, base = t0%pt.l, (t0/pt.l)*pt.m
+	}
 	for j := range out {
 		t := t0 + j
 		tau := r.tau(t)
@@ -148,10 +160,13 @@ func (r *resampler) compute(out []float32, t0, nIn int) {
 		frac := scale * (tau - float64(n))
 
 		if pt != nil {
+			p, nExact := pNext, base+pt.n[pNext]
+			if pNext++; pNext == pt.l {
+				pNext, base = 0, base+pt.m
+			}
 			// Fast path: the float τ agrees with the exact phase and both
 			// wings are whole.
-			p := t % pt.l
-			if n == (t/pt.l)*pt.m+pt.n[p] {
+			if n == nExact {
 				fL, fR := frac*kaiserPrec, (scale-frac)*kaiserPrec
 				lo := n - pt.tapsL[p] + 1
 				w := pt.w[pt.start[p]:pt.start[p+1]]
