@@ -46,11 +46,12 @@ type Painter struct {
 	pal   palette
 	img   *image.RGBA
 	bg    *image.RGBA // the prerendered background, copied in at each frame
-	// bgView is a band of bg's rows, lined up with the band context a
-	// wrist's gap is drawn in (gg samples patterns in the context's pixel
-	// coordinates), and bgFill the gg pattern that paints it.
-	bgView *image.RGBA
-	bgFill gg.Pattern
+	// bgFill is the gg pattern that paints the background into a wrist's
+	// gap; see bgPattern.
+	bgFill *bgPattern
+	// solids are gg fills of the palette's colours, made as first used:
+	// gg's SetColor makes two patterns per call.
+	solids []solidFill
 	bands  bandContexts
 	// solid, holes and poly are scratch space for fillSolid.
 	solid image.Uniform
@@ -95,8 +96,7 @@ func NewPainter(s Style) *Painter {
 		trace: newTraceLayer(s.Width, s.Height),
 	}
 	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
-	p.bgView = &image.RGBA{Stride: img.Stride}
-	p.bgFill = gg.NewSurfacePattern(p.bgView, gg.RepeatNone)
+	p.bgFill = newBgPattern(p.bg)
 	p.restore = img.Rect // the buffer starts out transparent, not background
 	return p
 }
@@ -260,7 +260,7 @@ func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 	}
 	if col.A != 0xff {
 		// Translucent: one gg stroke, which covers each pixel once.
-		dc.SetColor(col)
+		dc.SetStrokeStyle(p.solidFor(col))
 		dc.SetLineWidth(width)
 		dc.DrawLine(x0, y0, x1, y1)
 		dc.Stroke()
@@ -292,9 +292,9 @@ func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
 	if dc == nil {
 		return
 	}
-	dc.SetColor(col)
+	dc.SetFillStyle(p.solidFor(col))
 	dc.DrawCircle(x, y, r)
-	dc.Fill()
+	fill(dc)
 }
 
 // bone draws the bone from keypoint a to b where both are known.
@@ -352,7 +352,7 @@ func (p *Painter) drawTorso() {
 		// flattens each corner into ~40 segments, and round joins between
 		// them cost ~0.15 ms a frame for nothing.
 		panel()
-		dc.SetColor(p.pal.torsoLine)
+		dc.SetStrokeStyle(p.solidFor(p.pal.torsoLine))
 		dc.SetLineWidth(torsoLineW * p.side)
 		dc.SetLineJoinBevel()
 		dc.Stroke()
@@ -387,8 +387,8 @@ const holeStrip = 4
 func (p *Painter) fillSolid(dc *gg.Context, inner []point, col color.NRGBA) {
 	p.solid.C = col
 	p.fillHoles(dc, inner, &p.solid, false)
-	dc.SetColor(col)
-	dc.Fill()
+	dc.SetFillStyle(p.solidFor(col))
+	fill(dc)
 	dc.SetFillRuleWinding()
 }
 
@@ -547,21 +547,20 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	// its inside is copied from the background with image/draw (see
 	// fillSolid), which also keeps gg's per-pixel pattern lookups (each
 	// boxes a colour) to the rim.
-	p.bgView.Pix = p.bg.Pix[y0*p.bg.Stride : (y0+h)*p.bg.Stride]
-	p.bgView.Rect = image.Rect(0, 0, p.bg.Rect.Dx(), h)
+	p.bgFill.y0, p.bgFill.h = y0, h
 	dc.SetFillStyle(p.bgFill)
 	dc.DrawCircle(q.x, q.y, outer)
 	p.fillHoles(dc, p.inscribed(q.x, q.y, outer, outer, 16), p.bg, true)
-	dc.Fill()
+	fill(dc)
 	// The ring: two circles filled with the even-odd rule.
-	dc.SetColor(col)
+	dc.SetFillStyle(p.solidFor(col))
 	dc.SetFillRuleEvenOdd()
 	dc.DrawCircle(q.x, q.y, outer)
 	dc.DrawCircle(q.x, q.y, inner)
-	dc.Fill()
+	fill(dc)
 	dc.SetFillRuleWinding()
 	dc.DrawCircle(q.x, q.y, wristRadius*s)
-	dc.Fill()
+	fill(dc)
 }
 
 // baton draws a short, tapering baton from the right hand, continuing the
@@ -586,12 +585,12 @@ func (p *Painter) baton() {
 	if dc == nil {
 		return
 	}
-	dc.SetColor(p.pal.baton)
+	dc.SetFillStyle(p.solidFor(p.pal.baton))
 	dc.MoveTo(w.x+nx, w.y+ny)
 	dc.LineTo(tipX, tipY)
 	dc.LineTo(w.x-nx, w.y-ny)
 	dc.ClosePath()
-	dc.Fill()
+	fill(dc)
 }
 
 // drawTraces draws the fading trace of each wrist over the last
@@ -639,4 +638,63 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			p.mark(float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y))
 		}
 	}
+}
+
+// fill fills and clears dc's path like dc.Fill, without its two
+// allocations: gg's fill copies the whole path to close the last subpath
+// whenever there is a current point (and ClosePath leaves one), while
+// NewSubPath closes it in place with the same point, so the rasteriser
+// gets the same path.
+func fill(dc *gg.Context) {
+	dc.NewSubPath()
+	dc.Fill()
+}
+
+// solidFill is a gg fill of one colour.
+type solidFill struct {
+	c   color.NRGBA
+	pat gg.Pattern
+}
+
+// solidFor returns the painter's gg fill of col, made on first use.
+func (p *Painter) solidFor(col color.NRGBA) gg.Pattern {
+	for _, s := range p.solids {
+		if s.c == col {
+			return s.pat
+		}
+	}
+	pat := gg.NewSolidPattern(col)
+	p.solids = append(p.solids, solidFill{col, pat})
+	return pat
+}
+
+// bgPattern paints the background into a band context whose first row is
+// frame row y0 and whose height is h: gg samples patterns in the context's
+// pixel coordinates. It gives exactly what gg's surface pattern (RepeatNone)
+// over that band of the background gives, but returns pointers into a
+// table of the background's colours: image.RGBA.At boxes a colour, one
+// allocation for every pixel of the gaps' rims.
+type bgPattern struct {
+	cols  []color.RGBA
+	w     int
+	y0, h int
+}
+
+func newBgPattern(bg *image.RGBA) *bgPattern {
+	w, h := bg.Rect.Dx(), bg.Rect.Dy()
+	t := &bgPattern{cols: make([]color.RGBA, w*h), w: w}
+	for y := range h {
+		for x := range w {
+			i := bg.PixOffset(x, y)
+			t.cols[y*w+x] = color.RGBA{bg.Pix[i], bg.Pix[i+1], bg.Pix[i+2], bg.Pix[i+3]}
+		}
+	}
+	return t
+}
+
+func (t *bgPattern) ColorAt(x, y int) color.Color {
+	if x < 0 || y < 0 || x >= t.w || y >= t.h { // gg's painter passes no negatives
+		return color.Transparent
+	}
+	return &t.cols[(t.y0+y)*t.w+x]
 }

@@ -168,7 +168,7 @@ func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) image.Rectangle {
 			}
 			dc.ClosePath()
 		}
-		dc.Fill()
+		fill(dc)
 	}
 	t.pieces = t.pieces[:0]
 	box = box.Intersect(t.layer.Rect)
