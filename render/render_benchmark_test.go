@@ -119,7 +119,7 @@ func BenchmarkPeakRSS2h(b *testing.B) {
 // BenchmarkDrawAndConvert720 is the per-frame CPU cost render adds to
 // encoding, on one core: drawing a 720×720 frame of the built-in conductor
 // (with its wrist traces) and converting it to yuv420p, plainly and over the
-// pre-converted background as render does.
+// pre-converted background, and only inside the dirty rectangle as render does.
 func BenchmarkDrawAndConvert720(b *testing.B) {
 	needFFmpeg(b)
 	src := filepath.Join(b.TempDir(), "song.wav")
@@ -164,6 +164,18 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 				img := p.Draw(m, f)
 				start := time.Now()
 				conv.convert(img, dst)
+				d += time.Since(start)
+			}
+		}
+		perFrame(b, d, b.N*m.Frames)
+	})
+	b.Run("convert-dirty", func(b *testing.B) {
+		var d time.Duration
+		for b.Loop() {
+			for f := range m.Frames {
+				img := p.Draw(m, f)
+				start := time.Now()
+				conv.convertIn(img, dst, p.Dirty())
 				d += time.Since(start)
 			}
 		}
