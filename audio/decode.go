@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"unsafe"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
@@ -257,6 +258,12 @@ func ffmpegArgs(url string) []string {
 
 var errTooLong = errors.New("longer than the limit")
 
+// littleEndian is whether float32s are stored as ffmpeg's f32le writes them.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
 // readSamples reads interleaved float32 frames from r, mixes each block to
 // mono and hands it to sink. It returns the number of frames read. Blocks
 // are filled completely (≈1.5 s) so the stages after it have enough work
@@ -264,8 +271,13 @@ var errTooLong = errors.New("longer than the limit")
 func readSamples(ctx context.Context, r io.Reader, channels int, maxFrames int64, sink func([]float32)) (int64, error) {
 	const blockFrames = 1 << 16
 	frameBytes := 4 * channels
-	buf := make([]byte, blockFrames*frameBytes)
 	inter := make([]float32, blockFrames*channels)
+	buf := make([]byte, blockFrames*frameBytes)
+	if littleEndian {
+		// The samples are little-endian float32 already: read them into
+		// place instead of converting one by one.
+		buf = unsafe.Slice((*byte)(unsafe.Pointer(&inter[0])), len(inter)*4)
+	}
 	mono := make([]float32, blockFrames)
 	var total int64
 	fill := 0
@@ -281,8 +293,10 @@ func readSamples(ctx context.Context, r io.Reader, channels int, maxFrames int64
 		whole := fill / frameBytes
 		if whole > 0 {
 			nv := whole * channels
-			for i := range nv {
-				inter[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
+			if !littleEndian {
+				for i := range nv {
+					inter[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
+				}
 			}
 			mixDown(inter[:nv], channels, mono[:whole])
 			total += int64(whole)

@@ -1,6 +1,10 @@
 package audio
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+)
 
 // MelSpectrogram computes the ConductorMotion100 mel (SPEC §2 steps 2–7) of
 // mono samples at SampleRate Hz. Only opt.ZeroPad matters here. An input too
@@ -57,6 +61,27 @@ func normalise(power []float32) {
 		return
 	}
 	ref := 10 * math.Log10(float64(peak))
+	// This runs once the stream has ended, so nothing overlaps it: a
+	// logarithm per value is worth splitting across the cores.
+	rows := len(power) / MelBands
+	parts := runtime.GOMAXPROCS(0)
+	if rows < 1024 || parts < 2 {
+		parts = 1
+	}
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		a, b := rows*p/parts, rows*(p+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			normaliseRows(power[a*MelBands:b*MelBands], ref)
+		}()
+	}
+	wg.Wait()
+}
+
+// normaliseRows is normalise's per-value work on whole rows.
+func normaliseRows(power []float32, ref float64) {
 	for r := 0; r+MelBands <= len(power); r += MelBands {
 		row := power[r : r+MelBands]
 		for i, v := range row {
