@@ -13,10 +13,10 @@ func cpuHasFMA() bool
 
 var haveFMA = cpuHasFMA()
 
-// dotVec returns Σ a[i]·x[i] over the first n&^15 elements and that count,
-// or 0, 0 without AVX2/FMA.
+// dotVec returns Σ a[i]·x[i] over all of a and len(a), or 0, 0 without
+// AVX2/FMA.
 func dotVec(a, x []float64) (float64, int) {
-	n := len(a) &^ 15
+	n := len(a)
 	if !haveFMA || n == 0 {
 		return 0, 0
 	}

@@ -27,19 +27,21 @@ no:
 	RET
 
 // func dotFMA(a, x *float64, n int) float64
-// Σ a[i]·x[i] for n a multiple of 16, in four 4-wide FMA accumulators.
+// Σ a[i]·x[i], i < n: sixteen at a time in four 4-wide FMA accumulators,
+// then four at a time, then one.
 TEXT ·dotFMA(SB), NOSPLIT, $0-32
 	MOVQ   a+0(FP), SI
 	MOVQ   x+8(FP), DI
-	MOVQ   n+16(FP), CX
+	MOVQ   n+16(FP), DX
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
 	VXORPD Y3, Y3, Y3
+	MOVQ   DX, CX
 	SHRQ   $4, CX
-	JZ     done
+	JZ     quads
 
-loop:
+loop16:
 	VMOVUPD     0(SI), Y4
 	VMOVUPD     32(SI), Y5
 	VMOVUPD     64(SI), Y6
@@ -51,15 +53,41 @@ loop:
 	ADDQ        $128, SI
 	ADDQ        $128, DI
 	DECQ        CX
-	JNZ         loop
+	JNZ         loop16
 
-done:
+quads:
+	MOVQ DX, CX
+	ANDQ $15, CX
+	SHRQ $2, CX
+	JZ   fold
+
+loop4:
+	VMOVUPD     0(SI), Y4
+	VFMADD231PD 0(DI), Y4, Y1
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	DECQ        CX
+	JNZ         loop4
+
+fold:
 	VADDPD       Y1, Y0, Y0
 	VADDPD       Y3, Y2, Y2
 	VADDPD       Y2, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
 	VADDPD       X1, X0, X0
 	VHADDPD      X0, X0, X0
+	ANDQ         $3, DX
+	JZ           done
+
+loop1:
+	VMOVSD      0(SI), X4
+	VFMADD231SD 0(DI), X4, X0
+	ADDQ        $8, SI
+	ADDQ        $8, DI
+	DECQ        DX
+	JNZ         loop1
+
+done:
 	VZEROUPPER
-	MOVSD        X0, ret+24(FP)
+	MOVSD X0, ret+24(FP)
 	RET

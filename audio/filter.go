@@ -85,9 +85,12 @@ func (ft *filterTables) rev(o int) (h, d []float64) {
 // CPU allows (dotVec), the rest with four accumulators so the additions
 // pipeline.
 func dot(a, x []float64) float64 {
+	if s, n := dotVec(a, x); n == len(a) {
+		return s
+	}
 	x = x[:len(a)]
 	var s0, s1, s2, s3 float64
-	s0, i := dotVec(a, x)
+	i := 0
 	for ; i+4 <= len(a); i += 4 {
 		s0 += a[i] * x[i]
 		s1 += a[i+1] * x[i+1]
