@@ -83,9 +83,12 @@ func melToHz(m float64) float64 {
 func (b *melBankT) apply(power []float64, out []float32) {
 	for m := range b {
 		band := &b[m]
-		// dot vectorises the wide upper bands; the sum's order changes
-		// only its last bits.
-		out[m] = float32(dot(band.weights, power[band.first:]))
+		p := power[band.first : band.first+len(band.weights)]
+		var s float64
+		for i, w := range band.weights {
+			s += w * p[i]
+		}
+		out[m] = float32(s)
 	}
 }
 
