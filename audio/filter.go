@@ -1,6 +1,10 @@
 package audio
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+)
 
 // filterTables holds the kaiser_best filter for one ratio, gathered so that
 // each filter offset o (the integer part of the fractional time, in table
@@ -81,27 +85,12 @@ func (ft *filterTables) rev(o int) (h, d []float64) {
 	return ft.hr[s:e], ft.dr[s:e]
 }
 
-// dot is Σ a[i]·x[i] over len(a) (x at least as long): vectorised where the
-// CPU allows (dotVec), the rest with four accumulators so the additions
-// pipeline.
-func dot(a, x []float64) float64 {
-	if s, n := dotVec(a, x); n == len(a) {
-		return s
-	}
-	x = x[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * x[i]
-		s1 += a[i+1] * x[i+1]
-		s2 += a[i+2] * x[i+2]
-		s3 += a[i+3] * x[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * x[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// dot is Σ a[i]·x[i] over len(a) (x at least as long). The resampler's dot
+// products are most of a decode's CPU (≈256 taps per output sample from
+// 44.1 kHz); gonum's Dot is vectorised in assembly where the CPU allows. Only
+// the order of the float64 sums differs from a plain loop (relative 1e-16,
+// far inside SPEC §2's 2e-6).
+func dot(a, x []float64) float64 { return floats.Dot(a, x[:len(a)]) }
 
 // dot2 is (Σ a[i]·x[i], Σ b[i]·x[i]) in one pass over x.
 func dot2(a, b, x []float64) (float64, float64) {
