@@ -14,6 +14,8 @@ import (
 	"unsafe"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
+
+	"github.com/podium-dev/podium/internal/tailbuf"
 )
 
 // decode runs ffprobe and ffmpeg side by side on path and streams the
@@ -53,7 +55,7 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	waitProbe := func() probeResult { cancel(); return <-probeDone }
 
 	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url)...)
-	stderr := &tailWriter{max: 4096}
+	stderr := &tailbuf.Buffer{Max: 4096}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -316,30 +318,6 @@ func readSamples(ctx context.Context, r io.Reader, channels int, maxFrames int64
 			return total, fmt.Errorf("reading ffmpeg's output: %w", err)
 		}
 	}
-}
-
-// tailWriter keeps the last max bytes written to it (ffmpeg's stderr can be
-// chatty on damaged files; only the end is needed for the message).
-type tailWriter struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (w *tailWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	if len(w.buf) > 2*w.max {
-		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.max:]...)
-	}
-	return len(p), nil
-}
-
-func (w *tailWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.buf)
 }
 
 // blockPipe hands sample blocks from one goroutine to the next, a few at a

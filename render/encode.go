@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 
+	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
 )
@@ -130,7 +130,7 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	stderr := &tailBuffer{max: 8 << 10}
+	stderr := &tailbuf.Buffer{Max: 8 << 10}
 	cmd := exec.CommandContext(runCtx, e.FFmpeg, e.args()...)
 	cmd.Stderr = stderr
 	// Its own process group: a Ctrl-C at the terminal reaches render alone,
@@ -207,7 +207,7 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted: %w", context.Cause(ctx))
 	case waitErr != nil:
-		return fmt.Errorf("ffmpeg failed (%v): %s", describeExit(waitErr), stderr.summary())
+		return fmt.Errorf("ffmpeg failed (%v): %s", describeExit(waitErr), summary(stderr))
 	case writeErr != nil:
 		return fmt.Errorf("write frames to ffmpeg: %w", writeErr)
 	}
@@ -223,31 +223,11 @@ func describeExit(err error) string {
 	return err.Error()
 }
 
-// tailBuffer keeps the last max bytes written to it: ffmpeg's error output,
-// bounded however chatty it gets.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-// summary returns the last few lines on one line ("no error output" if none).
-func (t *tailBuffer) summary() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// summary returns the last few lines of t on one line ("no error output" if none).
+func summary(t *tailbuf.Buffer) string {
 	var lines []string
-	for _, l := range bytes.Split(t.buf, []byte("\n")) {
-		if s := strings.TrimSpace(string(l)); s != "" {
+	for _, l := range strings.Split(t.String(), "\n") {
+		if s := strings.TrimSpace(l); s != "" {
 			lines = append(lines, s)
 		}
 	}

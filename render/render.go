@@ -15,6 +15,7 @@ import (
 
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
 )
@@ -486,11 +487,11 @@ type probeStream struct {
 func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, error) {
 	args := ffmpegArgs(map[string]any{"v": "error", "show_streams": "", "of": "json"})
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
-	stderr := &tailBuffer{max: 4 << 10}
+	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, stderr.summary())
+		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}
 	var doc struct {
 		Streams []probeStream `json:"streams"`
