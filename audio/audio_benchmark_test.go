@@ -49,7 +49,7 @@ func BenchmarkMel(b *testing.B) {
 }
 
 // BenchmarkLoad decodes a generated 60 s 44.1 kHz stereo mp3 end to end
-// (ffprobe, ffmpeg, mix-down, resample, mel). x_realtime is wall-clock;
+// (ffmpeg, mix-down, resample, mel). x_realtime is wall-clock;
 // cpu_x_realtime divides by the CPU time of this process and ffmpeg, which
 // stays meaningful on a shared machine.
 func BenchmarkLoad(b *testing.B) {
@@ -71,7 +71,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // cpuTime is the user+system time of this process and its waited-for
-// children (ffmpeg, ffprobe).
+// children (ffmpeg).
 func cpuTime() time.Duration {
 	var total time.Duration
 	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {

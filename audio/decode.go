@@ -10,25 +10,23 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"unsafe"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
-
-	"github.com/podium-dev/podium/internal/tailbuf"
 )
 
-// decode runs ffprobe and ffmpeg side by side on path and streams the
-// samples through mix-down → resampler → STFT, one goroutine per stage, the
-// resampler and STFT each splitting their batches across cores; only filter
-// histories, a few blocks and the mel frames are held.
+// decode runs ffmpeg on path and streams the samples through mix-down →
+// resampler → STFT, one goroutine per stage, the resampler and STFT each
+// splitting their batches across cores; only filter histories, a few blocks
+// and the mel frames are held.
 //
-// ffprobe costs ~0.1–0.2 s of process start-up, a fifth of a whole minute's
-// decode, so ffmpeg does not wait for it: ffmpeg writes a WAV stream whose
-// header states the rate and channel count of the samples that follow, and
-// the probe is only needed for the container's length (the MaxSeconds
-// refusal, the truncation check, the mel buffer's size) and for its clear
-// errors on inputs that are not audio, which take precedence over ffmpeg's.
+// ffmpeg writes a WAV stream whose header states the rate and channel count
+// of the samples that follow, and describes its input on standard error
+// (see ffmpegLog): the container's length (the MaxSeconds refusal, the
+// truncation check, the mel buffer's size) and its streams (the clear
+// errors for inputs that are not audio). One process, no ffprobe.
 func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -41,33 +39,19 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type probeResult struct {
-		p   probed
-		err error
-	}
-	probeDone := make(chan probeResult, 1)
-	go func() {
-		p, err := probe(ctx, opt.ffprobe(), url, path)
-		probeDone <- probeResult{p, err}
-	}()
-	// waitProbe is for the early returns: the probe goroutine must not
-	// outlive Load (it is killed by cancel and finishes promptly).
-	waitProbe := func() probeResult { cancel(); return <-probeDone }
 
 	cmd := exec.CommandContext(ctx, opt.ffmpeg(), ffmpegArgs(url)...)
-	stderr := &tailbuf.Buffer{Max: 4096}
-	cmd.Stderr = stderr
+	log := newFFmpegLog()
+	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		waitProbe()
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, err)
 	}
 	if err := cmd.Start(); err != nil {
-		waitProbe()
 		return Mel{}, Info{}, fmt.Errorf("decode %s: cannot run ffmpeg: %w", path, err)
 	}
 
-	// The mel buffer is sized once the probe gives the length (see reserve).
+	// The mel buffer is sized once ffmpeg states the length (see reserve).
 	mel := newMelStream(opt, 0)
 	var (
 		hdr      wavHeader
@@ -122,11 +106,10 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 			res.finish(resampled.send)
 		}
 	}()
-	var (
-		pr     probeResult
-		probed = probeDone
-	)
-	for full := resampled.full; full != nil || probed != nil; {
+	// The samples end when ffmpeg closes its output; its description of
+	// the input arrives first (on another pipe, so at some point between).
+	described := log.described
+	for full := resampled.full; full != nil; {
 		select {
 		case b, ok := <-full:
 			if !ok {
@@ -135,21 +118,19 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 			}
 			mel.write(b)
 			resampled.recycle(b)
-		case pr = <-probed:
-			probed = nil
-			switch {
-			case pr.err != nil:
-				cancel() // ffmpeg's output no longer matters
-			case opt.MaxSeconds > 0 && pr.p.seconds > opt.MaxSeconds:
-				cancel()
-			default:
-				// Size the frame buffer for the probed length (+2 %), so
-				// the final in-place resize rarely has to reallocate.
-				// Untouched capacity costs no resident memory, but a bogus
-				// header must not reserve gigabytes: past four hours the
-				// buffer grows as frames arrive.
-				mel.reserve(int(math.Min(pr.p.seconds, 4*3600)*1.02*MelRate) + MelRate)
+		case <-described:
+			described = nil
+			in := log.input()
+			if opt.MaxSeconds > 0 && in.seconds > opt.MaxSeconds {
+				cancel() // refused: the rest need not be decoded
+				continue
 			}
+			// Size the frame buffer for the stated length (+2 %), so the
+			// final in-place resize rarely has to reallocate. Untouched
+			// capacity costs no resident memory, but a bogus header must
+			// not reserve gigabytes: past four hours the buffer grows as
+			// frames arrive.
+			mel.reserve(int(math.Min(in.seconds, 4*3600)*1.02*MelRate) + MelRate)
 		}
 	}
 	wg.Wait()
@@ -157,31 +138,38 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 		cancel() // stop ffmpeg before waiting for it
 	}
 	waitErr := cmd.Wait()
-	p := pr.p
+	log.close()
+	in := log.input()
+	ffmpegSays := func() string { return oneLine(log.errorText(), url) }
 
 	switch {
 	case parent.Err() != nil:
 		// The caller cancelled; whatever was read is incomplete.
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, parent.Err())
-	case pr.err != nil:
-		return Mel{}, Info{}, pr.err
-	case opt.MaxSeconds > 0 && p.seconds > opt.MaxSeconds:
-		return Mel{}, Info{}, tooLong(path, p.seconds, opt.MaxSeconds)
+	case opt.MaxSeconds > 0 && in.seconds > opt.MaxSeconds:
+		return Mel{}, Info{}, tooLong(path, in.seconds, opt.MaxSeconds)
 	case errors.Is(readErr, errTooLong):
 		return Mel{}, Info{}, tooLong(path, float64(frames)/float64(hdr.sampleRate), opt.MaxSeconds)
+	case !in.opened && (waitErr != nil || frames == 0):
+		return Mel{}, Info{}, fmt.Errorf("decode %s: not an audio file (ffmpeg: %s)", path, ffmpegSays())
+	case in.opened && !in.hasAudio():
+		if len(in.kinds) == 0 {
+			return Mel{}, Info{}, fmt.Errorf("decode %s: no audio stream", path)
+		}
+		return Mel{}, Info{}, fmt.Errorf("decode %s: no audio stream (only %s)", path, strings.Join(in.kinds, ", "))
 	case readErr != nil:
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, readErr)
 	case waitErr != nil:
-		return Mel{}, Info{}, fmt.Errorf("decode %s: ffmpeg failed (%v): %s", path, waitErr, oneLine(stderr.String(), url))
+		return Mel{}, Info{}, fmt.Errorf("decode %s: ffmpeg failed (%v): %s", path, waitErr, ffmpegSays())
 	}
 	if frames == 0 {
-		return Mel{}, Info{}, fmt.Errorf("decode %s: no audio decoded (ffmpeg: %s)", path, oneLine(stderr.String(), url))
+		return Mel{}, Info{}, fmt.Errorf("decode %s: no audio decoded (ffmpeg: %s)", path, ffmpegSays())
 	}
 	seconds := float64(frames) / float64(hdr.sampleRate)
 	// A file cut short still decodes up to the cut; the container's own
 	// length gives it away. Encoder delay and padding differ by far less.
-	if p.seconds > 0 && seconds < p.seconds-math.Max(0.5, 0.02*p.seconds) {
-		return Mel{}, Info{}, fmt.Errorf("decode %s: truncated or damaged: decoded %.2f s of %.2f s", path, seconds, p.seconds)
+	if in.seconds > 0 && seconds < in.seconds-math.Max(0.5, 0.02*in.seconds) {
+		return Mel{}, Info{}, fmt.Errorf("decode %s: truncated or damaged: decoded %.2f s of %.2f s", path, seconds, in.seconds)
 	}
 	m := mel.mel()
 	if m.Frames == 0 {
@@ -249,7 +237,8 @@ func readWAVHeader(r *bufio.Reader) (wavHeader, error) {
 // throughout). Global options go on the input, since ffmpeg ignores
 // trailing ones.
 func ffmpegArgs(url string) []string {
-	in := ffmpeg.Input(url, ffmpeg.KwArgs{"nostdin": "", "hide_banner": "", "loglevel": "error"})
+	// "level+info" tags each message with its level, for ffmpegLog.
+	in := ffmpeg.Input(url, ffmpeg.KwArgs{"nostdin": "", "hide_banner": "", "nostats": "", "loglevel": "level+info"})
 	out := in.Output("pipe:", ffmpeg.KwArgs{
 		"map": "0:a:0", "f": "wav", "acodec": "pcm_f32le", "vn": "", "sn": "", "dn": "",
 	})

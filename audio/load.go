@@ -14,7 +14,6 @@ import (
 type Options struct {
 	ZeroPad    bool    // librosa ≥ 0.9 zero padding of the STFT instead of reflect (SPEC §2 step 2)
 	FFmpeg     string  // ffmpeg executable; "" means "ffmpeg" on PATH
-	FFprobe    string  // ffprobe executable; "" means "ffprobe" on PATH
 	MaxSeconds float64 // refuse longer inputs; 0 means no limit
 }
 
@@ -59,13 +58,6 @@ func (o Options) ffmpeg() string {
 		return "ffmpeg"
 	}
 	return o.FFmpeg
-}
-
-func (o Options) ffprobe() string {
-	if o.FFprobe == "" {
-		return "ffprobe"
-	}
-	return o.FFprobe
 }
 
 // tooLong is the MaxSeconds refusal.

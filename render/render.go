@@ -309,7 +309,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 		return fail(fmt.Errorf("output folder %s is not writable: %w", dir, unwrapPath(err)))
 	}
 
-	mel, info, err := audio.Load(ctx, in.Path, audio.Options{FFmpeg: b.opt.FFmpeg, FFprobe: b.opt.FFprobe,
+	mel, info, err := audio.Load(ctx, in.Path, audio.Options{FFmpeg: b.opt.FFmpeg,
 		MaxSeconds: b.opt.MaxDuration.Seconds()})
 	if err != nil {
 		return fail(err)
