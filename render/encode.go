@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -138,11 +139,17 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	// finishing a partial video on its own.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 10 * time.Second // do not hang on a stuck pipe once ffmpeg is killed
-	stdin, err := cmd.StdinPipe()
+	// The frame pipe is made here, not with StdinPipe, to enlarge it.
+	pipeOut, stdin, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("ffmpeg: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	growPipe(stdin, yuvSize(e.Width, e.Height))
+	cmd.Stdin = pipeOut
+	err = cmd.Start()
+	pipeOut.Close() // ffmpeg has its own copy
+	if err != nil {
+		stdin.Close()
 		return fmt.Errorf("start ffmpeg (%s): %w", e.FFmpeg, err)
 	}
 
