@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,20 +97,31 @@ type skeletonDrawer struct {
 	p    *skeleton.Painter
 	m    motion.Motion
 	conv *yuvConverter // shared, read-only
+	// held is, for each of this goroutine's buffers (by its first byte),
+	// the rectangle outside which it holds the background's conversion
+	// (see yuvConverter.convertIn); a buffer not in it is of unknown content.
+	held map[*byte]image.Rectangle
 }
 
 // drawFrame converts only the rectangle the painter drew in; the rest of
-// the frame is the background's conversion (see yuvConverter.convertIn).
+// the frame is the background's conversion, rewritten only where the
+// buffer's earlier frame had drawn.
 func (d skeletonDrawer) drawFrame(f int, dst []byte) {
 	img := d.p.Draw(d.m, f)
-	d.conv.convertIn(img, dst, d.p.Dirty())
+	held, ok := d.held[&dst[0]]
+	if !ok {
+		held = image.Rect(0, 0, d.conv.w, d.conv.h)
+	}
+	d.held[&dst[0]] = d.conv.convertIn(img, dst, d.p.Dirty(), held)
 }
 
 // newSkeletonDrawers returns a maker of drawers for m, one per goroutine,
 // sharing the conversion of the style's bare background.
 func newSkeletonDrawers(style skeleton.Style, m motion.Motion) func() frameDrawer {
 	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, m.Rate), 0))
-	return func() frameDrawer { return skeletonDrawer{p: skeleton.NewPainter(style), m: m, conv: conv} }
+	return func() frameDrawer {
+		return skeletonDrawer{p: skeleton.NewPainter(style), m: m, conv: conv, held: map[*byte]image.Rectangle{}}
+	}
 }
 
 // buffersPerWorker bounds the frames in flight: each drawing goroutine owns

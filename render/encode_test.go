@@ -281,6 +281,16 @@ func TestYUVConverterExact(t *testing.T) {
 		conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
 		p := skeleton.NewPainter(style)
 		want, got := make([]byte, yuvSize(size.W, size.H)), make([]byte, yuvSize(size.W, size.H))
+		// Three reused buffers, as a drawing goroutine has; new ones hold
+		// zeros, which is not the background.
+		type buffer struct {
+			pix  []byte
+			held image.Rectangle
+		}
+		bufs := make([]buffer, 3)
+		for i := range bufs {
+			bufs[i] = buffer{make([]byte, yuvSize(size.W, size.H)), image.Rect(0, 0, size.W, size.H)}
+		}
 		for f := 0; f < m.Frames; f += 7 {
 			img := p.Draw(m, f)
 			if f == 14 {
@@ -295,30 +305,42 @@ func TestYUVConverterExact(t *testing.T) {
 				img.Pix[4*(size.W*3+17)] ^= 0x80 // outside Dirty the image must be the painter's
 				rgbaToYUV420(img, want)
 			}
-			// Over the dirty rectangle alone, into a buffer holding
-			// another frame (render's buffers are reused) or garbage.
+			// Over the dirty rectangle alone, into a buffer of unknown
+			// content (garbage).
 			for i := range got {
 				got[i] = byte(i * f)
 			}
-			conv.convertIn(img, got, p.Dirty())
+			all := image.Rect(0, 0, size.W, size.H)
+			conv.convertIn(img, got, p.Dirty(), all)
 			if !bytes.Equal(want, got) {
 				t.Fatalf("%v frame %d: the converter over %v differs from the plain conversion", size, f, p.Dirty())
+			}
+			// Into render's reused buffers, each holding an earlier frame
+			// outside the rectangle its conversion returned.
+			buf := &bufs[(f/7)%len(bufs)]
+			buf.held = conv.convertIn(img, buf.pix, p.Dirty(), buf.held)
+			if !bytes.Equal(want, buf.pix) {
+				t.Fatalf("%v frame %d: the converter into a reused buffer differs from the plain conversion", size, f)
 			}
 			// A rectangle at the frame's edges and one that is empty.
 			if p.Dirty().Empty() {
 				continue
 			}
-			conv.convertIn(img, got, p.Dirty().Union(image.Rect(size.W-3, size.H-3, size.W, size.H)))
+			conv.convertIn(img, got, p.Dirty().Union(image.Rect(size.W-3, size.H-3, size.W, size.H)), all)
 			if !bytes.Equal(want, got) {
 				t.Fatalf("%v frame %d: the converter over a rectangle to the corner differs", size, f)
 			}
 		}
-		// Nothing drawn: an empty rectangle, all background.
+		// Nothing drawn: an empty rectangle, all background, also into a
+		// buffer that held a frame.
 		img := p.Draw(motion.Motion{}, 0)
 		rgbaToYUV420(img, want)
-		conv.convertIn(img, got, p.Dirty())
+		conv.convertIn(img, got, p.Dirty(), image.Rect(0, 0, size.W, size.H))
 		if !p.Dirty().Empty() || !bytes.Equal(want, got) {
 			t.Fatalf("%v: a blank frame (dirty %v) converts differently", size, p.Dirty())
+		}
+		if held := conv.convertIn(img, bufs[0].pix, p.Dirty(), bufs[0].held); !held.Empty() || !bytes.Equal(want, bufs[0].pix) {
+			t.Fatalf("%v: a blank frame into a reused buffer converts differently (held %v)", size, held)
 		}
 	}
 }

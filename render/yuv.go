@@ -90,72 +90,71 @@ func newYUVConverter(bg *image.RGBA) *yuvConverter {
 	return c
 }
 
-// convert converts img (the converter's size) into dst.
+// convert converts img (the converter's size) into dst, whatever dst held.
 func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
-	c.convertIn(img, dst, image.Rect(0, 0, c.w, c.h))
+	all := image.Rect(0, 0, c.w, c.h)
+	c.convertIn(img, dst, all, all)
 }
 
 // convertIn converts img into dst where img is known to equal the
-// background outside dirty (skeleton.Painter.Dirty): outside it the
-// background's conversion is copied without looking at img, and inside it
-// background chunks are still skipped as in convert. dst may hold any
-// earlier frame: every byte is written, which keeps the drawing goroutines'
-// reused buffers simple.
-func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty image.Rectangle) {
+// background outside dirty (skeleton.Painter.Dirty) and dst is known to
+// hold the background's conversion outside held (what an earlier call
+// returned for the same buffer; the whole frame for a buffer of unknown
+// content). Outside dirty the background's conversion is copied without
+// looking at img, and only where held says dst may differ; inside it,
+// background chunks are still skipped as in convert. It returns the
+// rectangle outside which dst now holds the background's conversion.
+//
+// Tracking held matters because render's buffers are reused: without it,
+// every frame rewrote the whole ~0.8 MB buffer around a figure that covers
+// a sixth of it.
+func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held image.Rectangle) image.Rectangle {
 	w, h := c.w, c.h
+	frame := image.Rect(0, 0, w, h)
 	yp, up, vp := yuvPlanes(dst, w, h)
 	byp, bup, bvp := yuvPlanes(c.bgYUV, w, h)
-	// Whole chroma blocks (even rows), and whole chunks in x (multiples of
-	// chunk from 0, as convert's) or the frame's ragged right edge.
-	d := dirty.Intersect(image.Rect(0, 0, w, h))
-	d.Min.Y &^= 1
-	d.Max.Y = min(h, (d.Max.Y+1)&^1)
-	d.Min.X -= d.Min.X % chunk
-	if last := w - w%chunk; d.Max.X > last {
-		d.Max.X = w
-	} else {
-		d.Max.X = min(last, (d.Max.X+chunk-1)/chunk*chunk)
-	}
+	d := c.align(dirty.Intersect(frame))
+	held = c.align(held.Intersect(frame))
 	if d.Empty() {
-		copy(dst, c.bgYUV)
-		return
+		c.restore(dst, held)
+		return image.Rectangle{}
 	}
-	// The rows above and below: contiguous in each plane.
-	copy(yp[:d.Min.Y*w], byp)
-	copy(up[:d.Min.Y/2*(w/2)], bup)
-	copy(vp[:d.Min.Y/2*(w/2)], bvp)
-	copy(yp[d.Max.Y*w:], byp[d.Max.Y*w:])
-	copy(up[d.Max.Y/2*(w/2):], bup[d.Max.Y/2*(w/2):])
-	copy(vp[d.Max.Y/2*(w/2):], bvp[d.Max.Y/2*(w/2):])
+	// The rows of held above and below the rectangle.
+	c.restore(dst, image.Rect(held.Min.X, held.Min.Y, held.Max.X, min(held.Max.Y, d.Min.Y)))
+	c.restore(dst, image.Rect(held.Min.X, max(held.Min.Y, d.Max.Y), held.Max.X, held.Max.Y))
+	// Columns that need the background in the rectangle's rows: held's
+	// (the rest already is background), widened to the rectangle's own.
+	lo, hi := min(held.Min.X, d.Min.X), max(held.Max.X, d.Max.X)
+	if held.Empty() {
+		lo, hi = d.Min.X, d.Max.X
+	}
 	for y := d.Min.Y; y < d.Max.Y; y += 2 {
 		r0, r1 := img.Pix[y*img.Stride:][:4*w], img.Pix[(y+1)*img.Stride:][:4*w]
 		b0, b1 := c.bg[4*w*y:][:4*w], c.bg[4*w*(y+1):][:4*w]
 		y0, y1 := yp[y*w:][:w], yp[(y+1)*w:][:w]
 		cu, cv := up[(y/2)*(w/2):][:w/2], vp[(y/2)*(w/2):][:w/2]
-		if bytes.Equal(r0, b0) && bytes.Equal(r1, b1) { // a whole empty row pair
-			copy(y0, byp[y*w:][:w])
-			copy(y1, byp[(y+1)*w:][:w])
-			copy(cu, bup[(y/2)*(w/2):][:w/2])
-			copy(cv, bvp[(y/2)*(w/2):][:w/2])
-			continue
-		}
 		by0, by1 := byp[y*w:][:w], byp[(y+1)*w:][:w]
 		bu, bv := bup[(y/2)*(w/2):][:w/2], bvp[(y/2)*(w/2):][:w/2]
 		// Runs of background chunks are copied with one copy per plane row.
 		run := -1 // start of the current run of background chunks, or -1
 		flush := func(end int) {
-			if run >= 0 {
+			if run >= 0 && end > run {
 				copy(y0[run:end], by0[run:end])
 				copy(y1[run:end], by1[run:end])
 				copy(cu[run/2:end/2], bu[run/2:end/2])
 				copy(cv[run/2:end/2], bv[run/2:end/2])
-				run = -1
 			}
+			run = -1
 		}
-		// Left and right of the rectangle: background, unexamined.
-		run = 0
+		r := d.Min.X
+		if bytes.Equal(r0[4*d.Min.X:4*d.Max.X], b0[4*d.Min.X:4*d.Max.X]) && bytes.Equal(r1[4*d.Min.X:4*d.Max.X], b1[4*d.Min.X:4*d.Max.X]) {
+			r = d.Max.X // a row pair with nothing drawn
+		}
+		// Left of the rectangle: background, unexamined.
+		run = lo
 		flush(d.Min.X)
-		x := d.Min.X
+		run = d.Min.X
+		x := r
 		for ; x+chunk <= d.Max.X; x += chunk {
 			p := 4 * x
 			if bytes.Equal(r0[p:p+4*chunk], b0[p:p+4*chunk]) && bytes.Equal(r1[p:p+4*chunk], b1[p:p+4*chunk]) {
@@ -167,12 +166,59 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty image.Rectan
 			flush(x)
 			convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
 		}
-		flush(x)
-		if d.Max.X == w {
-			convertSpan(r0, r1, y0, y1, cu, cv, x, w)
-		} else {
-			run = x
-			flush(w)
+		if x < d.Max.X { // the frame's ragged right edge (see align)
+			flush(x)
+			convertSpan(r0, r1, y0, y1, cu, cv, x, d.Max.X)
+			x = d.Max.X
 		}
+		if run < 0 {
+			run = x
+		}
+		// Right of the rectangle: background too.
+		flush(hi)
+	}
+	return d
+}
+
+// align widens r to whole chroma blocks (even rows) and to whole chunks in
+// x (multiples of chunk from 0, as convert's), or to the frame's ragged
+// right edge when it reaches the last whole chunk.
+func (c *yuvConverter) align(r image.Rectangle) image.Rectangle {
+	if r.Empty() {
+		return image.Rectangle{}
+	}
+	r.Min.Y &^= 1
+	r.Max.Y = min(c.h, (r.Max.Y+1)&^1)
+	r.Min.X -= r.Min.X % chunk
+	if last := c.w - c.w%chunk; r.Max.X > last {
+		r.Max.X = c.w
+	} else {
+		r.Max.X = min(last, (r.Max.X+chunk-1)/chunk*chunk)
+	}
+	return r
+}
+
+// restore copies the background's conversion into dst over r (aligned).
+func (c *yuvConverter) restore(dst []byte, r image.Rectangle) {
+	if r.Empty() {
+		return
+	}
+	w, h := c.w, c.h
+	yp, up, vp := yuvPlanes(dst, w, h)
+	byp, bup, bvp := yuvPlanes(c.bgYUV, w, h)
+	if r.Min.X == 0 && r.Max.X == w {
+		// Whole rows: one contiguous copy per plane.
+		copy(yp[r.Min.Y*w:r.Max.Y*w], byp[r.Min.Y*w:])
+		copy(up[r.Min.Y/2*(w/2):r.Max.Y/2*(w/2)], bup[r.Min.Y/2*(w/2):])
+		copy(vp[r.Min.Y/2*(w/2):r.Max.Y/2*(w/2)], bvp[r.Min.Y/2*(w/2):])
+		return
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		copy(yp[y*w+r.Min.X:y*w+r.Max.X], byp[y*w+r.Min.X:])
+	}
+	cw := w / 2
+	for y := r.Min.Y / 2; y < r.Max.Y/2; y++ {
+		copy(up[y*cw+r.Min.X/2:y*cw+r.Max.X/2], bup[y*cw+r.Min.X/2:])
+		copy(vp[y*cw+r.Min.X/2:y*cw+r.Max.X/2], bvp[y*cw+r.Min.X/2:])
 	}
 }
