@@ -61,6 +61,7 @@ type Painter struct {
 	ox    float64 // its top-left corner
 	oy    float64
 	trace traceLayer
+	arcs  *arcTable
 	pts   [motion.Joints]point
 	// dirty bounds what the last Draw drew over the background, and
 	// restore what Draw must copy back from it before the next frame: the
@@ -85,6 +86,7 @@ func NewPainter(s Style) *Painter {
 	}
 	side := math.Min(float64(s.Width), float64(s.Height))
 	img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+	arcs := newArcTable()
 	p := &Painter{
 		style: s,
 		pal:   paletteFor(s.Theme),
@@ -93,7 +95,8 @@ func NewPainter(s Style) *Painter {
 		side:  side,
 		ox:    (float64(s.Width) - side) / 2,
 		oy:    (float64(s.Height) - side) / 2,
-		trace: newTraceLayer(s.Width, s.Height),
+		arcs:  arcs,
+		trace: newTraceLayer(s.Width, s.Height, arcs),
 	}
 	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
 	p.bgFill = newBgPattern(p.bg)
@@ -181,7 +184,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
 	if headOK {
 		if dc := p.band(hx-hr-aaPad, hy-hr-aaPad, hx+hr+aaPad, hy+hr+aaPad); dc != nil {
-			dc.DrawEllipse(hx, hy, hr*0.9, hr)
+			p.arcs.ellipse(dc, hx, hy, hr*0.9, hr)
 			p.fillSolid(dc, p.inscribed(hx, hy, hr*0.9, hr, 16), pal.limb)
 		}
 	}
@@ -273,12 +276,9 @@ func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
 	r := width / 2
 	l := math.Hypot(x1-x0, y1-y0)
 	nx, ny := -(y1-y0)/l, (x1-x0)/l
-	th := math.Atan2(ny, nx)
 	dc.MoveTo(x0+nx*r, y0+ny*r)
-	dc.LineTo(x1+nx*r, y1+ny*r)
-	dc.DrawArc(x1, y1, r, th, th-math.Pi)
-	dc.LineTo(x0-nx*r, y0-ny*r)
-	dc.DrawArc(x0, y0, r, th-math.Pi, th-2*math.Pi)
+	p.arcs.halfTurn(dc, x1, y1, r, nx, ny)
+	p.arcs.halfTurn(dc, x0, y0, r, -nx, -ny)
 	dc.ClosePath()
 	p.poly = append(p.poly[:0],
 		point{x: x0 + nx*r, y: y0 + ny*r}, point{x: x1 + nx*r, y: y1 + ny*r},
@@ -293,7 +293,7 @@ func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
 		return
 	}
 	dc.SetFillStyle(p.solidFor(col))
-	dc.DrawCircle(x, y, r)
+	p.arcs.circle(dc, x, y, r)
 	fill(dc)
 }
 
@@ -549,17 +549,17 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 	// boxes a colour) to the rim.
 	p.bgFill.y0, p.bgFill.h = y0, h
 	dc.SetFillStyle(p.bgFill)
-	dc.DrawCircle(q.x, q.y, outer)
+	p.arcs.circle(dc, q.x, q.y, outer)
 	p.fillHoles(dc, p.inscribed(q.x, q.y, outer, outer, 16), p.bg, true)
 	fill(dc)
 	// The ring: two circles filled with the even-odd rule.
 	dc.SetFillStyle(p.solidFor(col))
 	dc.SetFillRuleEvenOdd()
-	dc.DrawCircle(q.x, q.y, outer)
-	dc.DrawCircle(q.x, q.y, inner)
+	p.arcs.circle(dc, q.x, q.y, outer)
+	p.arcs.circle(dc, q.x, q.y, inner)
 	fill(dc)
 	dc.SetFillRuleWinding()
-	dc.DrawCircle(q.x, q.y, wristRadius*s)
+	p.arcs.circle(dc, q.x, q.y, wristRadius*s)
 	fill(dc)
 }
 

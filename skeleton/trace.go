@@ -28,6 +28,7 @@ type traceLayer struct {
 	// greys holds a gg fill for each opacity level, made once: gg's
 	// SetColor makes two patterns per call, and a frame draws ~70 pieces.
 	greys [256]gg.Pattern
+	arcs  *arcTable
 }
 
 // tracePiece is a quadrilateral of the ribbon (x, y its corners), or with
@@ -45,10 +46,11 @@ type tracePoint struct {
 	x, y, width, alpha float64
 }
 
-func newTraceLayer(w, h int) traceLayer {
+func newTraceLayer(w, h int, arcs *arcTable) traceLayer {
 	t := traceLayer{
 		layer: image.NewRGBA(image.Rect(0, 0, w, h)),
 		bands: newBandContexts(w, h),
+		arcs:  arcs,
 	}
 	for l := range t.greys {
 		t.greys[l] = gg.NewSolidPattern(color.NRGBA{uint8(l), uint8(l), uint8(l), 0xff})
@@ -160,7 +162,7 @@ func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) image.Rectangle {
 		box = box.Union(image.Rect(int(math.Floor(x0))-aaPad, int(math.Floor(y0))-aaPad, int(math.Ceil(x1))+aaPad, int(math.Ceil(y1))+aaPad))
 		dc.SetFillStyle(t.greys[int(math.Round(pc.level*255))])
 		if pc.round {
-			dc.DrawCircle(pc.x[0], pc.y[0], pc.x[1])
+			t.arcs.circle(dc, pc.x[0], pc.y[0], pc.x[1])
 		} else {
 			dc.MoveTo(pc.x[0], pc.y[0])
 			for k := 1; k < 4; k++ {
