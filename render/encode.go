@@ -180,6 +180,7 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			yieldToEncoder()
 			d := newDrawer()
 			for f := w; f < frames; f += workers {
 				var buf []byte

@@ -48,7 +48,7 @@ type Options struct {
 	Shard       Shard         // this worker's share of the inputs; the zero value means all
 	MaxDuration time.Duration // refuse songs longer than this; 0 means no limit
 	FFmpeg      string        // ffmpeg executable; "" means ffmpeg on PATH
-	FFprobe     string        // ffprobe executable; "" means ffprobe on PATH
+	FFprobe     string        // ffprobe executable, which checks each finished video; "" means ffprobe on PATH
 
 	// Workers is the number of goroutines drawing each song's frames; 0 means
 	// one per core.

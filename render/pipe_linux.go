@@ -2,6 +2,7 @@ package render
 
 import (
 	"os"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,4 +24,28 @@ func growPipe(f *os.File, frameBytes int) {
 	rc.Control(func(fd uintptr) {
 		unix.FcntlInt(fd, unix.F_SETPIPE_SZ, min(frameBytes, maxPipeBytes))
 	})
+}
+
+// drawingNiceness is how much lower than the rest of render the drawing
+// threads run.
+const drawingNiceness = 10
+
+// yieldToEncoder lowers the scheduling priority of the calling goroutine's
+// thread, which it keeps to itself from now on, so that ffmpeg's threads
+// get the cores first whenever both want them. Why: ffmpeg's main thread
+// reads the frames, encodes the soundtrack and feeds x264, and the whole
+// pipeline runs at its pace; drawing runs ahead into its buffers, so it
+// loses nothing by taking the time ffmpeg leaves. The goroutine must end
+// without unlocking: Go then discards the thread, and with it the
+// priority, instead of reusing it for other work.
+func yieldToEncoder() {
+	runtime.LockOSThread()
+	tid := unix.Gettid()
+	prio, err := unix.Getpriority(unix.PRIO_PROCESS, tid)
+	if err != nil {
+		return
+	}
+	// The raw system call returns 20 − nice.
+	nice := 20 - prio
+	unix.Setpriority(unix.PRIO_PROCESS, tid, min(19, nice+drawingNiceness))
 }

@@ -2,7 +2,14 @@
 
 package render
 
-import "os"
+import (
+	"os"
+	"runtime"
+)
 
 // growPipe does nothing where pipes cannot be resized.
 func growPipe(f *os.File, frameBytes int) {}
+
+// yieldToEncoder keeps the thread, as on Linux, but cannot lower its
+// priority here.
+func yieldToEncoder() { runtime.LockOSThread() }
