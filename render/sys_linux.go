@@ -1,3 +1,6 @@
+// Linux specifics of the encoding pipeline: the frame pipe's size and the
+// drawing threads' priority.
+
 package render
 
 import (
