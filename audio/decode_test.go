@@ -217,6 +217,14 @@ func TestLoadMaxSeconds(t *testing.T) {
 	if m, _, err := Load(context.Background(), path, Options{MaxSeconds: 4}); err != nil || m.Frames != 270 {
 		t.Fatalf("3 s file with a 4 s limit: %d frames, %v", m.Frames, err)
 	}
+	// A long file is refused on ffmpeg's description of it, before its
+	// samples are decoded: the message gives the whole length, where
+	// counting samples would stop a second past the limit.
+	long := ffmpegGen(t, filepath.Join(t.TempDir(), "ten minutes.wav"), append(sineArgs(440, 8000, 1, 600), "-c:a", "pcm_u8")...)
+	_, _, err := Load(context.Background(), long, Options{MaxSeconds: 1})
+	if err == nil || !strings.Contains(err.Error(), "600.0 s is longer than the limit of 1.0 s") || !strings.Contains(err.Error(), long) {
+		t.Fatalf("10-minute file with a 1 s limit: %v", err)
+	}
 }
 
 // TestLoadCancel: cancelling stops the decode (and kills ffmpeg) promptly.
