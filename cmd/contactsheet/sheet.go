@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/infer/conductor"
 	"github.com/podium-dev/podium/internal/synth"
 	"github.com/podium-dev/podium/motion"
@@ -48,7 +49,7 @@ type sample struct {
 	name   string
 	truth  []float64 // true beat times from the generator
 	metre  int
-	an     conductor.Analysis
+	an     beat.Analysis
 	motion motion.Motion
 }
 
@@ -118,7 +119,7 @@ func load(ctx context.Context, opt options, p synth.Piece) (sample, error) {
 		return s, fmt.Errorf("read %s: %w", beatsPath, err)
 	}
 	s.truth, s.metre = doc.Beats, doc.Metre
-	if s.an, err = conductor.Listen(ctx, mel); err != nil {
+	if s.an, err = beat.Listen(ctx, mel); err != nil {
 		return s, err
 	}
 	c := conductor.New(conductor.Options{Seed: opt.seed})
@@ -177,7 +178,7 @@ func drawStrip(dc draw.Canvas, opt options, s sample, top, width float64) error 
 
 // barNear returns the start and end, in seconds of ictus time, of the bar
 // whose downbeat is nearest t.
-func barNear(an conductor.Analysis, t float64) (float64, float64) {
+func barNear(an beat.Analysis, t float64) (float64, float64) {
 	const lead = 0.04 // the conductor's ictus comes this much before the sound
 	if len(an.Downbeats) == 0 {
 		return t, t + 2

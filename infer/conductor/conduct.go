@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/podium-dev/podium/beat"
+	"github.com/podium-dev/podium/internal/series"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -118,7 +120,7 @@ func sizeOf(loud float32, period, lo, hi float64) float64 {
 
 // conductor state over one song.
 type plan struct {
-	an      Analysis
+	an      beat.Analysis
 	ictus   []float64 // time of each beat's ictus
 	size    []float64 // gesture size per beat
 	xs      []float64 // ictus x offset per beat (image units, right hand)
@@ -133,7 +135,7 @@ type plan struct {
 
 // Conduct turns an analysis into frames of motion at motion.Rate. It is
 // O(frames + beats).
-func Conduct(ctx context.Context, an Analysis, frames int, seed int64) (motion.Motion, error) {
+func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (motion.Motion, error) {
 	m := motion.New(frames, motion.Rate)
 	pl := makePlan(an, seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
@@ -263,7 +265,7 @@ func smoothstep(a, b, x float64) float64 {
 
 // makePlan prepares every beat's stroke: ictus time, position in the
 // pattern, size, sharpness, and where conducting stops and starts again.
-func makePlan(an Analysis, seed int64) *plan {
+func makePlan(an beat.Analysis, seed int64) *plan {
 	nb := len(an.Beats)
 	pl := &plan{an: an, ictus: make([]float64, nb), size: make([]float64, nb), xs: make([]float64, nb),
 		height: make([]float64, nb), gamma: make([]float64, nb), segEnd: make([]bool, nb),
@@ -296,7 +298,7 @@ func makePlan(an Analysis, seed int64) *plan {
 			ref = pl.ictus[k+2] - pl.ictus[k+1]
 		}
 		f0, f1 := int(an.Beats[k].Time*an.Rate), int(an.Beats[k+1].Time*an.Rate)
-		pl.segEnd[k] = d > 1.75*ref || gapBetween(an.Active, max(f0, 0), min(f1, len(an.Active)-1))
+		pl.segEnd[k] = d > 1.75*ref || series.GapBetween(an.Active, max(f0, 0), min(f1, len(an.Active)-1))
 	}
 	pl.end = make([]float64, nb)
 	for k := 0; k < nb; k++ {
@@ -339,7 +341,7 @@ func makePlan(an Analysis, seed int64) *plan {
 	// Big entrances: a strong beat where the music jumps in loudness.
 	for k, b := range an.Beats {
 		from, to := int((b.Time-1.2)*an.Rate), int((b.Time-0.2)*an.Rate)
-		if from >= 0 && b.Strength > 1.6 && b.Loud-maxOver(an.Loudness, from, to) > 0.12 {
+		if from >= 0 && b.Strength > 1.6 && b.Loud-series.MaxOver(an.Loudness, from, to) > 0.12 {
 			pl.cue[k] = true
 		}
 	}
@@ -355,7 +357,7 @@ func makePlan(an Analysis, seed int64) *plan {
 		slope := float64(an.Loudness[b]-an.Loudness[a]) / (float64(b-a) / an.Rate) // per second
 		pl.crescen[i] = float32(smoothstep(0.008, 0.02, slope))
 	}
-	smoothInPlace(pl.crescen, 0.8*an.Rate)
+	series.SmoothInPlace(pl.crescen, 0.8*an.Rate)
 	return pl
 }
 

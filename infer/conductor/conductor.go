@@ -2,7 +2,7 @@
 // tempo, metre, loudness, where the music stops) and conducts it with the
 // standard beat patterns, the way SPEC §7 describes, without trained weights.
 //
-// Listening is in listen.go, the beat patterns and the body in conduct.go,
+// Listening is in listen.go, the beats it hears come from package beat; the beat patterns and the body are in conduct.go,
 // the arm's inverse kinematics in pose.go.
 package conductor
 
@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -36,7 +37,7 @@ func (c *Conductor) Generate(ctx context.Context, mel audio.Mel) (motion.Motion,
 	if len(mel.Data) != mel.Frames*audio.MelBands {
 		return motion.Motion{}, fmt.Errorf("conductor: mel has %d values for %d frames of %d bands", len(mel.Data), mel.Frames, audio.MelBands)
 	}
-	an, err := Listen(ctx, mel)
+	an, err := beat.Listen(ctx, mel)
 	if err != nil {
 		return motion.Motion{}, fmt.Errorf("conductor: %w", err)
 	}

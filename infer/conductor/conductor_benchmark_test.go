@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/internal/synth"
 )
 
@@ -63,7 +64,7 @@ func BenchmarkListen3min(b *testing.B) {
 	mel := threeMinutes(b)
 	ctx := context.Background()
 	runRealtime(b, mel.Seconds(), func() error {
-		_, err := Listen(ctx, mel)
+		_, err := beat.Listen(ctx, mel)
 		return err
 	})
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/internal/npyfile"
 	"github.com/podium-dev/podium/internal/synth"
 	"github.com/podium-dev/podium/internal/testdata"
@@ -97,7 +99,7 @@ func ictusTimes(m motion.Motion, joint int) []float64 {
 	for i, p := range peaks {
 		vals[i] = p.v
 	}
-	sortFloats(vals)
+	slices.Sort(vals)
 	thr := 0.3 * vals[len(vals)/2]
 	var times []float64
 	for _, p := range peaks {
@@ -229,7 +231,7 @@ func TestStdLikeM2SGAN(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := generate(t, mel, 1)
-	an, _ := Listen(context.Background(), mel)
+	an, _ := beat.Listen(context.Background(), mel)
 	t.Logf("reference music: tempo %.1f BPM, metre %d, %d beats", an.Tempo, an.Metre, len(an.Beats))
 	got, gx, gy := jointStd(m, 0, m.Frames)
 	want, wx, wy := jointStd(ref, 0, ref.Frames)
@@ -334,7 +336,7 @@ func TestSmooth(t *testing.T) {
 				near[g] = true
 			}
 		}
-		sortFloats(atIctus)
+		slices.Sort(atIctus)
 		p90 := atIctus[len(atIctus)*9/10]
 		worst, worstBody := 0.0, 0.0
 		for f := 1; f < m.Frames-1; f++ {

@@ -2,11 +2,11 @@ package conductor
 
 import (
 	"context"
-	"math"
 	"sync"
 	"testing"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/internal/beateval"
 	"github.com/podium-dev/podium/internal/synth"
 )
 
@@ -44,65 +44,10 @@ func render(t testing.TB, p synth.Piece) *rendered {
 	return out
 }
 
-// fMeasure matches detected to true times one-to-one within tol seconds
-// (greedy in time order, the usual beat-tracking evaluation) and returns the
-// F-measure, precision and recall.
 func fMeasure(detected, truth []float64, tol float64) (f, precision, recall float64) {
-	if len(detected) == 0 || len(truth) == 0 {
-		return 0, 0, 0
-	}
-	used := make([]bool, len(truth))
-	hits := 0
-	j := 0
-	for _, d := range detected {
-		for j < len(truth) && truth[j] < d-tol {
-			j++
-		}
-		best := -1
-		for k := j; k < len(truth) && truth[k] <= d+tol; k++ {
-			if !used[k] && (best < 0 || math.Abs(truth[k]-d) < math.Abs(truth[best]-d)) {
-				best = k
-			}
-		}
-		if best >= 0 {
-			used[best] = true
-			hits++
-		}
-	}
-	precision = float64(hits) / float64(len(detected))
-	recall = float64(hits) / float64(len(truth))
-	if hits == 0 {
-		return 0, precision, recall
-	}
-	return 2 * precision * recall / (precision + recall), precision, recall
+	return beateval.FMeasure(detected, truth, tol)
 }
 
-// medianOffset is the median of detected minus nearest true time, over the
-// pairs closer than tol.
 func medianOffset(detected, truth []float64, tol float64) float64 {
-	var d []float64
-	for _, x := range detected {
-		best := math.Inf(1)
-		for _, y := range truth {
-			if math.Abs(x-y) < math.Abs(best) {
-				best = x - y
-			}
-		}
-		if math.Abs(best) < tol {
-			d = append(d, best)
-		}
-	}
-	if len(d) == 0 {
-		return math.NaN()
-	}
-	sortFloats(d)
-	return d[len(d)/2]
-}
-
-func sortFloats(x []float64) {
-	for i := 1; i < len(x); i++ {
-		for j := i; j > 0 && x[j] < x[j-1]; j-- {
-			x[j], x[j-1] = x[j-1], x[j]
-		}
-	}
+	return beateval.MedianOffset(detected, truth, tol)
 }

@@ -1,9 +1,12 @@
-package conductor
+package beat
 
 import (
 	"context"
+	"math"
 	"testing"
 
+	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/internal/beateval"
 	"github.com/podium-dev/podium/internal/synth"
 )
 
@@ -13,8 +16,11 @@ func TestListenFindsBeatsAndMetre(t *testing.T) {
 	right := 0
 	set := synth.TestSet()
 	for _, p := range set {
-		r := render(t, p)
-		an, err := Listen(context.Background(), r.mel)
+		r, err := synth.Render(context.Background(), p, audio.SampleRate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		an, err := Listen(context.Background(), audio.MelSpectrogram(r.Samples, audio.Options{}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -22,12 +28,12 @@ func TestListenFindsBeatsAndMetre(t *testing.T) {
 		for i, b := range an.Beats {
 			times[i] = b.Time
 		}
-		f, prec, rec := fMeasure(times, r.Beats, 0.07)
-		off := medianOffset(times, r.Beats, 0.07)
+		f, prec, rec := beateval.FMeasure(times, r.Beats, 0.07)
+		off := beateval.MedianOffset(times, r.Beats, 0.07)
 		downOK := 0
 		for _, i := range an.Downbeats {
 			for _, d := range r.Downbeats {
-				if abs(times[i]-r.Beats[d]) < 0.07 {
+				if math.Abs(times[i]-r.Beats[d]) < 0.07 {
 					downOK++
 					break
 				}
@@ -45,11 +51,4 @@ func TestListenFindsBeatsAndMetre(t *testing.T) {
 	if right < 8 {
 		t.Errorf("metre right on %d of %d pieces, want ≥ 8", right, len(set))
 	}
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -1,4 +1,9 @@
-package conductor
+// Package beat hears the pulse of music in a mel spectrogram: onset strength,
+// tempo (following changes), beat times, metre and downbeat, loudness and
+// where the music plays. The built-in conductor beats what it hears, evaluate
+// scores motion against it (Beat Consistency), and the music strip of a demo
+// video marks it.
+package beat
 
 import (
 	"context"
@@ -6,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/internal/series"
 )
 
 // Analysis is what the conductor hears in a mel: the beats it will give, the
@@ -175,7 +181,7 @@ func computeFeatures(mel audio.Mel) features {
 		clear(fe.onset)
 	}
 	// Loudness: smoothed forward and backward (about 0.1 s) so it has no lag.
-	smoothInPlace(fe.loud, 0.1*melRate)
+	series.SmoothInPlace(fe.loud, 0.1*melRate)
 	// Music sounds where the loudness stands clearly above the floor; the
 	// threshold follows the song's loud passages so a quiet recording still
 	// counts as music, but never below a fixed floor so noise does not.
@@ -199,25 +205,6 @@ func pool2(onset []float32, active []bool) ([]float32, []bool) {
 		a[i] = active[2*i] || active[j]
 	}
 	return o, a
-}
-
-// smoothInPlace runs a one-pole smoother of time constant tau frames forward
-// and then backward: zero phase, O(n).
-func smoothInPlace(x []float32, tau float64) {
-	if len(x) == 0 || tau <= 0 {
-		return
-	}
-	a := float32(1 - math.Exp(-1/tau))
-	y := x[0]
-	for i := range x {
-		y += a * (x[i] - y)
-		x[i] = y
-	}
-	y = x[len(x)-1]
-	for i := len(x) - 1; i >= 0; i-- {
-		y += a * (x[i] - y)
-		x[i] = y
-	}
 }
 
 // percentile returns the q-quantile of x using a 256-bin histogram of [0,1]
@@ -555,7 +542,7 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 		for j < len(kept) && weak[j] {
 			j++
 		}
-		edge := i == 0 || j == len(kept) || gapBetween(fe.active, kept[i-1], kept[i]) || gapBetween(fe.active, kept[j-1], kept[j])
+		edge := i == 0 || j == len(kept) || series.GapBetween(fe.active, kept[i-1], kept[i]) || series.GapBetween(fe.active, kept[j-1], kept[j])
 		if j-i >= 2 || edge {
 			for k := i; k < j; k++ {
 				drop[k] = true
@@ -580,7 +567,7 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 		}
 		// Loudness just after the beat and half a beat later: a fast fall
 		// means staccato.
-		l0 := maxOver(fe.loud, f, f+11) // the next 0.12 s
+		l0 := series.MaxOver(fe.loud, f, f+11) // the next 0.12 s
 		l1 := fe.loud[min(n-1, f+int(0.6*p))]
 		sharp := float32(math.Max(0, math.Min(1, float64(l0-l1)/0.08)))
 		beats = append(beats, Beat{
@@ -592,24 +579,6 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 		out = append(out, f)
 	}
 	return beats, out
-}
-
-// gapBetween reports whether the music stops anywhere between frames a and b.
-func gapBetween(active []bool, a, b int) bool {
-	for t := a; t <= b; t++ {
-		if !active[t] {
-			return true
-		}
-	}
-	return false
-}
-
-func maxOver(x []float32, a, b int) float32 {
-	var m float32
-	for t := max(0, a); t <= min(len(x)-1, b); t++ {
-		m = max(m, x[t])
-	}
-	return m
 }
 
 func median(x []float32) float32 {
@@ -637,7 +606,7 @@ func detectMetre(fe features, beats []Beat, frames []int, periods []float32) int
 	harm := make([]float64, nb)
 	var before, after [16]float64
 	for i, f := range frames {
-		low[i] = float64(maxOver(fe.low, f-2, f+3))
+		low[i] = float64(series.MaxOver(fe.low, f-2, f+3))
 		loud[i] = float64(beats[i].Loud)
 		w := int(0.5 * float64(periods[f]))
 		clear(before[:g])
