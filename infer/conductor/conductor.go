@@ -2,8 +2,8 @@
 // tempo, metre, loudness, where the music stops) and conducts it with the
 // standard beat patterns, the way SPEC §7 describes, without trained weights.
 //
-// Listening is in listen.go, the beats it hears come from package beat; the beat patterns and the body are in conduct.go,
-// the arm's inverse kinematics in pose.go.
+// What it hears comes from package beat; the beat patterns and the body are
+// in conduct.go, the arm's inverse kinematics in pose.go.
 package conductor
 
 import (
