@@ -49,7 +49,7 @@ type tracePoint struct {
 func newTraceLayer(w, h int, arcs *arcTable) traceLayer {
 	t := traceLayer{
 		layer: image.NewRGBA(image.Rect(0, 0, w, h)),
-		bands: newBandContexts(w, h),
+		bands: newBandContexts(w, h, 4*w),
 		arcs:  arcs,
 	}
 	for l := range t.greys {
