@@ -105,8 +105,8 @@ func TestFitCameraFillsTheFrame(t *testing.T) {
 func TestFitCameraKeepsEveryJointInside(t *testing.T) {
 	m := conductingMotion(300, 30)
 	edges := map[int][2]motion.Point{ // frame → (right wrist, left wrist)
-		40: {{X: 0, Y: 0}, {X: 1, Y: 1}},
-		41: {{X: 0, Y: 1}, {X: 1, Y: 0}},
+		40:  {{X: 0, Y: 0}, {X: 1, Y: 1}},
+		41:  {{X: 0, Y: 1}, {X: 1, Y: 0}},
 		200: {{X: 0, Y: 0.5}, {X: 1, Y: 0.5}},
 	}
 	for f, w := range edges {
