@@ -194,7 +194,8 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 	b.Run("convert", timeConversion(func(img *image.RGBA) { rgbaToYUV420(img, dst) }))
 	b.Run("convert-over-background", timeConversion(func(img *image.RGBA) { conv.convert(img, dst) }))
 	held := image.Rect(0, 0, 720, 720)
-	b.Run("convert-dirty", timeConversion(func(img *image.RGBA) { held = conv.convertIn(img, dst, p.Dirty(), held) }))
+	all := held
+	b.Run("convert-dirty", timeConversion(func(img *image.RGBA) { held = conv.convertIn(img, dst, p.Dirty(), held, all) }))
 }
 
 // conductedMotion is what render draws for src: the built-in conductor's
