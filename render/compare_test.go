@@ -246,7 +246,9 @@ func TestRunComparePanelFails(t *testing.T) {
 func TestRunCompareOptions(t *testing.T) {
 	for _, mod := range []func(*Options){
 		func(o *Options) { o.Compare = []string{"builtin", "jazz"} },
-		func(o *Options) { o.Compare = []string{"a.onnx", "b.onnx", "c.onnx", "d.onnx", "e.onnx", "f.onnx", "g.onnx"} },
+		func(o *Options) {
+			o.Compare = []string{"a.onnx", "b.onnx", "c.onnx", "d.onnx", "e.onnx", "f.onnx", "g.onnx"}
+		},
 		func(o *Options) { o.Compare, o.Labels = []string{"builtin", "plain"}, []string{"one"} },
 		func(o *Options) { o.Compare, o.Labels = []string{"builtin", "plain"}, []string{"same", "same"} },
 		func(o *Options) { o.Compare = []string{"x/model.onnx", "y/model.onnx"} }, // one keypoint file name
@@ -434,4 +436,3 @@ func f32bytes(v []float32) []byte {
 	}
 	return b
 }
-
