@@ -296,21 +296,7 @@ func writeSample(t testing.TB, dir string, seconds int, phase float64) motion.Mo
 	if err := npyfile.WriteFile(filepath.Join(dir, "mel.npy"), mel); err != nil {
 		t.Fatal(err)
 	}
-	pose := [motion.Joints]motion.Point{
-		{X: 0.494, Y: 0.414}, {X: 0.506, Y: 0.393}, {X: 0.475, Y: 0.385}, {X: 0.524, Y: 0.373}, {X: 0.445, Y: 0.386},
-		{X: 0.598, Y: 0.462}, {X: 0.404, Y: 0.472}, {X: 0.676, Y: 0.577}, {X: 0.369, Y: 0.580},
-		{X: 0.614, Y: 0.588}, {X: 0.435, Y: 0.543}, {X: 0.575, Y: 0.745}, {X: 0.449, Y: 0.742},
-	}
-	m := motion.New(30*seconds, motion.Rate)
-	for f := range m.Frames {
-		for j, q := range pose {
-			m.Set(f, j, q)
-		}
-		a := 2*math.Pi*float64(f)/40 + phase
-		rw, lw := pose[motion.RightWrist], pose[motion.LeftWrist]
-		m.Set(f, motion.RightWrist, motion.Point{X: rw.X + float32(0.1*math.Cos(a)), Y: rw.Y - float32(0.1*math.Sin(a))})
-		m.Set(f, motion.LeftWrist, motion.Point{X: lw.X + float32(0.05*math.Sin(a)), Y: lw.Y})
-	}
+	m := writeSampleMotion(30*seconds, phase)
 	if err := motion.WriteNPY(filepath.Join(dir, "motion.npy"), m); err != nil {
 		t.Fatal(err)
 	}
@@ -435,4 +421,69 @@ func f32bytes(v []float32) []byte {
 		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
 	}
 	return b
+}
+
+// TestComposedConversion: a composed frame (panels whose width is no
+// multiple of the converter's chunks, labels, caption, strip) converted
+// region by region into reused buffers, as render's drawers do, is exactly
+// the plain conversion of the whole frame, frame after frame.
+func TestComposedConversion(t *testing.T) {
+	const size = 166
+	var panels []compose.Panel
+	for i := range 3 {
+		m := writeSampleMotion(90, float64(i))
+		panels = append(panels, compose.Panel{Label: fmt.Sprintf("panel %d", i), Motion: skeleton.Smooth(m)})
+	}
+	style := skeleton.Style{Width: size, Height: size}
+	mel := audio.Mel{Frames: 270, Data: make([]float32, 270*audio.MelBands)}
+	for i := range mel.Data {
+		mel.Data[i] = float32(i%7) / 7
+	}
+	// The fitted camera, and one so close that the figures reach past
+	// every edge of their panels.
+	for _, cam := range []skeleton.Camera{skeleton.FitCamera(style, panels[0].Motion, panels[1].Motion, panels[2].Motion), {Scale: 600, X: -215, Y: -180}} {
+		c, err := compose.New(compose.Options{PanelWidth: size, PanelHeight: size, Camera: cam, Panels: panels, Labels: true,
+			Caption: "song", Strip: &compose.Strip{Mel: mel, Beats: []float64{0.5, 1.5}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkComposedConversion(t, c)
+	}
+}
+
+func checkComposedConversion(t *testing.T, c *compose.Composer) {
+	t.Helper()
+	w, h := c.Size()
+	d := newComposedDrawers(c)().(composedDrawer)
+	check := newComposedDrawers(c)().(composedDrawer)
+	bufs := [][]byte{make([]byte, yuvSize(w, h)), make([]byte, yuvSize(w, h)), make([]byte, yuvSize(w, h))}
+	want := make([]byte, yuvSize(w, h))
+	for i, f := range []int{0, 5, 10, 30, 31, 60, 89, 2, 45} {
+		d.drawFrame(f, bufs[i%3])
+		img, _ := check.fr.Draw(f)
+		rgbaToYUV420(img, want)
+		if !bytes.Equal(bufs[i%3], want) {
+			t.Fatalf("frame %d into buffer %d: differs from the plain conversion", f, i%3)
+		}
+	}
+}
+
+// writeSampleMotion is writeSample's motion without the files.
+func writeSampleMotion(frames int, phase float64) motion.Motion {
+	pose := [motion.Joints]motion.Point{
+		{X: 0.494, Y: 0.414}, {X: 0.506, Y: 0.393}, {X: 0.475, Y: 0.385}, {X: 0.524, Y: 0.373}, {X: 0.445, Y: 0.386},
+		{X: 0.598, Y: 0.462}, {X: 0.404, Y: 0.472}, {X: 0.676, Y: 0.577}, {X: 0.369, Y: 0.580},
+		{X: 0.614, Y: 0.588}, {X: 0.435, Y: 0.543}, {X: 0.575, Y: 0.745}, {X: 0.449, Y: 0.742},
+	}
+	m := motion.New(frames, motion.Rate)
+	for f := range m.Frames {
+		for j, q := range pose {
+			m.Set(f, j, q)
+		}
+		a := 2*math.Pi*float64(f)/40 + phase
+		rw, lw := pose[motion.RightWrist], pose[motion.LeftWrist]
+		m.Set(f, motion.RightWrist, motion.Point{X: rw.X + float32(0.1*math.Cos(a)), Y: rw.Y - float32(0.1*math.Sin(a))})
+		m.Set(f, motion.LeftWrist, motion.Point{X: lw.X + float32(0.05*math.Sin(a)), Y: lw.Y})
+	}
+	return m
 }

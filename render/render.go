@@ -351,14 +351,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 			return fail(err)
 		}
 	}
-	for i := range pms {
-		if !b.opt.NoSmooth {
-			pms[i].motion = skeleton.Smooth(pms[i].motion)
-		}
-		if b.opt.FPS != motion.Rate {
-			pms[i].motion = pms[i].motion.Resample(float64(b.opt.FPS))
-		}
-	}
+	b.toDrawn(pms)
 	if b.opt.DrawnKeypoints {
 		if err := writeKeypoints(temps[1:], finals[1:], pms); err != nil {
 			return fail(err)
@@ -428,6 +421,19 @@ func writeKeypoints(temps, finals []string, pms []panelMotion) error {
 		}
 	}
 	return nil
+}
+
+// toDrawn turns each panel's motion into what is drawn: smoothed at the
+// engine's 30 fps as the reference does (unless NoSmooth), then at FPS.
+func (b *batch) toDrawn(pms []panelMotion) {
+	for i := range pms {
+		if !b.opt.NoSmooth {
+			pms[i].motion = skeleton.Smooth(pms[i].motion)
+		}
+		if b.opt.FPS != motion.Rate {
+			pms[i].motion = pms[i].motion.Resample(float64(b.opt.FPS))
+		}
+	}
 }
 
 // compose lays out the song's video: its panels through one camera, the

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,29 +20,54 @@ import (
 	"github.com/podium-dev/podium/skeleton"
 )
 
-// BenchmarkRender3min compares, on a generated 3-minute song at 720×720 and
-// the default encoder settings (veryfast, CRF 23, AAC 192k):
+// BenchmarkRender3min compares, on a generated 3-minute song at the
+// default settings (720×720 panels, fitted camera, veryfast, CRF 23, AAC
+// 192k):
 //
-//   - render: the whole pipeline (decode and mel, the built-in conductor,
-//     drawing on all cores, encoding) through Run;
-//   - encode-only: ffmpeg encoding the same number of frames of the same
-//     motion, drawn beforehand, through the same pipe with the same command
-//     line and soundtrack.
+//   - render: the whole pipeline (decode and mel, the engines, drawing on
+//     all cores, encoding) through Run;
+//   - encode-only: ffmpeg encoding the same number of the same frames,
+//     drawn beforehand by render's own drawers, through the same pipe with
+//     the same command line and soundtrack;
 //
-// The target is render ≥ 90 % of encode-only. On a shared machine
-// the speed of both drifts by ±10 % from one minute to the next, so the two
-// run in alternating pairs (renderRounds of them, each order in turn) and
-// the figures are the medians, the ratio that of each pair's own ratios.
-// Run with -benchtime 1x; it takes about two minutes a round.
+// for one panel (the built-in conductor; target: render ≥ 90 % of
+// encode-only) and for three side by side (--compare builtin,plain and a
+// tiny ONNX model, with the caption and labels; target ≥ 85 %). On a shared
+// machine the speed of both drifts by ±10 % from one minute to the next, so
+// the two run in alternating pairs (renderRounds of them, each order in
+// turn) and the figures are the medians, the ratio that of each pair's own
+// ratios. Before those, the render command renders the three panels once in
+// a process of its own, whose peak memory is reported (three-panel-peak-MB;
+// ffmpeg's own is apart). Run with -benchtime 1x; a round takes about two
+// minutes with one panel and six with three.
 func BenchmarkRender3min(b *testing.B) {
 	needFFmpeg(b)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "song.wav")
 	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=180")
-	const frames = 180 * 30
+	three := []string{"builtin", "plain", tinyModel("tiny_ok.onnx")}
 
-	opt := Defaults()
-	opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out"), true
+	b.Run("three-panels", func(b *testing.B) {
+		// First, while this process is still small: exec hands a child
+		// the parent's peak as its own starting peak.
+		b.ReportMetric(peakRenderMB(b, dir, src, three), "three-panel-peak-MB")
+		opt := Defaults()
+		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out3"), true
+		opt.Compare, opt.Device = three, "cpu"
+		benchRenderPairs(b, opt, src, 100)
+	})
+	b.Run("one-panel", func(b *testing.B) {
+		opt := Defaults()
+		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out1"), true
+		benchRenderPairs(b, opt, src, 300)
+	})
+}
+
+// benchRenderPairs times renderRounds alternating pairs of a render of src
+// with opt and an encode-only of the same frames (the first predrawn of
+// them, sent round-robin), and reports the medians.
+func benchRenderPairs(b *testing.B, opt Options, src string, predrawn int) {
+	const frames = 180 * 30
 	render := func() (total, drawEncode float64) {
 		rep, err := Run(context.Background(), opt)
 		if err != nil || !rep.OK() {
@@ -49,20 +76,9 @@ func BenchmarkRender3min(b *testing.B) {
 		e := rep.Entries[0]
 		return float64(e.Frames) / e.Timings.Total, float64(e.Frames) / e.Timings.Encode
 	}
-
-	// The frames render drew: the built-in conductor on the same song,
-	// smoothed; the first 10 s of them are drawn beforehand (all 5400 would
-	// take 4 GB) and sent round-robin.
-	m := conductedMotion(b, src)
-	size := Size{W: 720, H: 720}
-	p := skeleton.NewPainter(skeleton.Style{Width: size.W, Height: size.H})
-	pre := make([][]byte, 300)
-	for f := range pre {
-		pre[f] = make([]byte, yuvSize(size.W, size.H))
-		rgbaToYUV420(p.Draw(m, f), pre[f])
-	}
-	enc := encoder{FFmpeg: "ffmpeg", Width: size.W, Height: size.H, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
-		Audio: src, Out: filepath.Join(dir, "encode-only.mp4")}
+	pre, w, h := drawnFrames(b, opt, src, predrawn)
+	enc := encoder{FFmpeg: "ffmpeg", Width: w, Height: h, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
+		Audio: src, Out: filepath.Join(b.TempDir(), "encode-only.mp4")}
 	encodeOnly := func() float64 {
 		start := time.Now()
 		// As many copying goroutines as render has drawing ones (Options.Workers).
@@ -84,7 +100,7 @@ func BenchmarkRender3min(b *testing.B) {
 				ef = encodeOnly()
 				rf, df = render()
 			}
-			fmt.Printf("round %d: render %.1f fps (drawing+encoding %.1f), ffmpeg alone %.1f fps: %.0f %%\n", r+1, rf, df, ef, 100*rf/ef)
+			fmt.Printf("%s round %d: render %.1f fps (drawing+encoding %.1f), ffmpeg alone %.1f fps: %.0f %%\n", b.Name(), r+1, rf, df, ef, 100*rf/ef)
 			renderFPS, drawEncodeFPS, encodeFPS = append(renderFPS, rf), append(drawEncodeFPS, df), append(encodeFPS, ef)
 			ratio, drawRatio = append(ratio, rf/ef), append(drawRatio, df/ef)
 		}
@@ -92,8 +108,68 @@ func BenchmarkRender3min(b *testing.B) {
 	b.ReportMetric(median(renderFPS), "render-fps")
 	b.ReportMetric(median(encodeFPS), "encode-only-fps")
 	b.ReportMetric(100*median(ratio), "%_of_encode-only")
-	fmt.Printf("3-minute song, 720x720, %s, median of %d rounds: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding\n",
-		opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
+	fmt.Printf("%s: 3-minute song, %dx%d frames, %s, median of %d rounds: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding\n",
+		b.Name(), w, h, opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
+}
+
+// drawnFrames draws the first n frames render draws for src with opt, as
+// render does (its engines, smoothing, camera, layout and drawers), in
+// yuv420p.
+func drawnFrames(b *testing.B, opt Options, src string, n int) (frames [][]byte, w, h int) {
+	b.Helper()
+	if err := opt.check(); err != nil {
+		b.Fatal(err)
+	}
+	bt := &batch{opt: opt, panels: opt.panels()}
+	engines, err := openEngines(&bt.opt, bt.panels, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer engines.Close()
+	ctx := context.Background()
+	mel, _, err := audio.Load(ctx, src, audio.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := input{Path: src, Rel: filepath.Base(src)}
+	pms, err := engines.generate(ctx, in, mel, bt.panels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt.toDrawn(pms)
+	comp, err := bt.compose(ctx, in, mel, pms)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, h = comp.Size()
+	d := newComposedDrawers(comp)()
+	frames = make([][]byte, n)
+	for f := range frames {
+		frames[f] = make([]byte, yuvSize(w, h))
+		d.drawFrame(f, frames[f])
+	}
+	return frames, w, h
+}
+
+// peakRenderMB renders src with the render command, --compare panels, in
+// a process of its own and returns its peak resident memory in MB.
+func peakRenderMB(b *testing.B, dir, src string, panels []string) float64 {
+	b.Helper()
+	bin := filepath.Join(dir, "render")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/render").CombinedOutput(); err != nil {
+		b.Fatalf("build render: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--compare", strings.Join(panels, ","), "--device", "cpu", "--force", "-o", filepath.Join(dir, "peak"), src)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("render: %v\n%s", err, out)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no resource usage on this system")
+	}
+	mb := float64(ru.Maxrss) / 1024
+	fmt.Printf("%s: peak resident memory of the render process: %.0f MB\n", b.Name(), mb)
+	return mb
 }
 
 // renderRounds is how many render / encode-only pairs BenchmarkRender3min runs.
@@ -150,15 +226,27 @@ func BenchmarkPeakRSS2h(b *testing.B) {
 // BenchmarkDrawAndConvert720 is the per-frame CPU cost render adds to
 // encoding, on one core: drawing a 720×720 frame of the built-in conductor
 // (with its wrist traces) and converting it to yuv420p, plainly and over the
-// pre-converted background, and only inside the dirty rectangle as render does.
+// pre-converted background, and only inside the dirty rectangle as render
+// does; with the unit square's mapping (a figure 41 % of the frame's
+// height) and with the camera render fits to the song (65–90 %: more
+// pixels to draw and convert).
 func BenchmarkDrawAndConvert720(b *testing.B) {
 	needFFmpeg(b)
 	src := filepath.Join(b.TempDir(), "song.wav")
 	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=10")
 	m := conductedMotion(b, src)
-	style := skeleton.Style{Width: 720, Height: 720}
+	for _, framing := range []string{"unit", "fit"} {
+		style := skeleton.Style{Width: 720, Height: 720}
+		if framing == "fit" {
+			style.Camera = skeleton.FitCamera(style, m)
+		}
+		b.Run(framing, func(b *testing.B) { benchDrawAndConvert(b, style, m) })
+	}
+}
+
+func benchDrawAndConvert(b *testing.B, style skeleton.Style, m motion.Motion) {
 	p := skeleton.NewPainter(style)
-	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
+	conv := newYUVConverter(skeleton.NewBackdrop(style).Image())
 	dst := make([]byte, yuvSize(720, 720))
 	// Each iteration covers every frame of the clip (make bench runs one
 	// iteration); the metric is per frame.

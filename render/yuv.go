@@ -57,6 +57,29 @@ func convertSpan(r0, r1, y0, y1, cu, cv []byte, x0, x1 int) {
 	}
 }
 
+// fillUniform converts a chunk (two rows r0, r1 of equal length) that is
+// one colour throughout, as the inside of the torso, the head and the limbs
+// are, and reports whether it was: then each plane is filled with one
+// value, exactly what convertSpan computes, without the arithmetic per
+// pixel. A row is one colour where it equals itself shifted by a pixel.
+func fillUniform(r0, r1, y0, y1, cu, cv []byte) bool {
+	if !bytes.Equal(r0[4:], r0[:len(r0)-4]) || !bytes.Equal(r0, r1) {
+		return false
+	}
+	r, g, b := int32(r0[0]), int32(r0[1]), int32(r0[2])
+	l := luma(r, g, b)
+	u := uint8(((-38*4*r - 74*4*g + 112*4*b + 512) >> 10) + 128)
+	v := uint8(((112*4*r - 94*4*g - 18*4*b + 512) >> 10) + 128)
+	for i := range y0 {
+		y0[i] = l
+	}
+	copy(y1, y0)
+	for i := range cu {
+		cu[i], cv[i] = u, v
+	}
+	return true
+}
+
 // luma is BT.601 limited-range Y' (16–235) in the 8-bit integer form of
 // ITU-R BT.601 / ffmpeg's swscale.
 func luma(r, g, b int32) uint8 {
@@ -167,7 +190,9 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held, regio
 				continue
 			}
 			flush(x)
-			convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
+			if !fillUniform(r0[p:p+4*chunk], r1[p:p+4*chunk], y0[x:x+chunk], y1[x:x+chunk], cu[x/2:(x+chunk)/2], cv[x/2:(x+chunk)/2]) {
+				convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
+			}
 		}
 		if x < d.Max.X { // the region's ragged right edge (see align)
 			flush(x)
