@@ -257,20 +257,24 @@ type Frame struct {
 	c        *Composer
 	img      *image.RGBA
 	painters []*skeleton.Painter
+	drawn    []int // the frame each painter's view holds, or -1
 	dirty    []image.Rectangle
+	versions []uint64     // per region: changes whenever its pixels may
 	clock    *clockDrawer // nil without a caption
 	strip    *stripDrawer // nil without a strip
 }
 
 // NewFrame returns a Frame, its buffer holding the background.
 func (c *Composer) NewFrame() *Frame {
-	fr := &Frame{c: c, img: image.NewRGBA(image.Rect(0, 0, c.w, c.h)), dirty: make([]image.Rectangle, len(c.regions))}
+	fr := &Frame{c: c, img: image.NewRGBA(image.Rect(0, 0, c.w, c.h)), dirty: make([]image.Rectangle, len(c.regions)),
+		versions: make([]uint64, len(c.regions))}
 	copy(fr.img.Pix, c.bg.Pix)
 	style := skeleton.Style{Width: c.opt.PanelWidth, Height: c.opt.PanelHeight, Theme: c.opt.Theme, Camera: c.opt.Camera}
 	for _, o := range c.origins {
 		off := fr.img.PixOffset(o.X, o.Y)
 		view := &image.RGBA{Pix: fr.img.Pix[off:], Stride: fr.img.Stride, Rect: image.Rect(0, 0, style.Width, style.Height)}
 		fr.painters = append(fr.painters, skeleton.NewPainterInto(view, c.backdrop, style))
+		fr.drawn = append(fr.drawn, -1)
 	}
 	if !c.clock.Empty() {
 		fr.clock = newClockDrawer(c, fr.img)
@@ -284,12 +288,19 @@ func (c *Composer) NewFrame() *Frame {
 // Draw draws frame f (clamped to the video) and returns the frame, valid
 // until the next Draw, and for each of the Composer's Regions the rectangle
 // inside it outside which the frame equals the background (empty where
-// nothing was drawn). The caller must not write to the frame.
+// nothing was drawn). A panel whose figure would be drawn exactly as it is
+// already (a still pose) is left as it is. The caller must not write to
+// the frame.
 func (fr *Frame) Draw(f int) (*image.RGBA, []image.Rectangle) {
 	c := fr.c
 	f = max(0, min(f, c.frames-1))
 	for i, p := range fr.painters {
-		p.Draw(c.opt.Panels[i].Motion, f)
+		m := c.opt.Panels[i].Motion
+		if fr.drawn[i] < 0 || !p.Same(m, f, fr.drawn[i]) {
+			p.Draw(m, f)
+			fr.drawn[i] = f
+			fr.versions[i]++
+		}
 		if d := p.Dirty(); !d.Empty() {
 			fr.dirty[i] = d.Add(c.origins[i])
 		} else {
@@ -299,15 +310,26 @@ func (fr *Frame) Draw(f int) (*image.RGBA, []image.Rectangle) {
 	k := len(fr.painters)
 	t := float64(f) / c.rate
 	if fr.clock != nil {
-		fr.dirty[k] = fr.clock.draw(t)
+		var changed bool
+		fr.dirty[k], changed = fr.clock.draw(t)
+		if changed {
+			fr.versions[k]++
+		}
 		k++
 	}
 	if fr.strip != nil {
 		fr.strip.draw(t)
 		fr.dirty[k] = c.stripBox
+		fr.versions[k]++
 	}
 	return fr.img, fr.dirty
 }
+
+// Versions returns, for each of the Composer's Regions, the version of its
+// content after the last Draw: it changes whenever the region's pixels may
+// have, so a caller that converted the region at the same version (from
+// this Frame) need not convert it again.
+func (fr *Frame) Versions() []uint64 { return fr.versions }
 
 // fonts are the Go fonts, parsed once per Composer (a parsed font is
 // read-only; faces, which cache glyphs, are made per user).

@@ -369,3 +369,41 @@ func TestFramesAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestStillPanelsKeepTheirDrawing: a panel whose figure does not move (the
+// still pose) is drawn once and keeps its version, frame after frame, while
+// a moving one changes; the frame is still exactly what a fresh Frame
+// draws.
+func TestStillPanelsKeepTheirDrawing(t *testing.T) {
+	still := motion.New(90, motion.Rate)
+	for f := range still.Frames {
+		for j, q := range typicalPose {
+			still.Set(f, j, q)
+		}
+	}
+	ps := []Panel{{Label: "still", Motion: still}, {Label: "moving", Motion: beating(90, 0)}}
+	c, err := New(Options{PanelWidth: 160, PanelHeight: 120, Panels: ps, Labels: true, Caption: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := c.NewFrame()
+	var first []uint64
+	for i, f := range []int{0, 3, 40, 41, 89, 10} {
+		img, _ := fr.Draw(f)
+		v := append([]uint64(nil), fr.Versions()...)
+		if i == 0 {
+			first = v
+		} else {
+			if v[0] != first[0] {
+				t.Errorf("frame %d: the still panel's version moved from %d to %d", f, first[0], v[0])
+			}
+			if v[1] == first[1] {
+				t.Errorf("frame %d: the moving panel kept its version", f)
+			}
+		}
+		want, _ := c.NewFrame().Draw(f)
+		if !bytes.Equal(img.Pix, want.Pix) {
+			t.Fatalf("frame %d differs from a fresh Frame's", f)
+		}
+	}
+}

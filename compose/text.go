@@ -92,11 +92,14 @@ func newClockDrawer(c *Composer, img *image.RGBA) *clockDrawer {
 }
 
 // draw writes the time code of t seconds where it changed and returns the
-// box it lies in.
-func (d *clockDrawer) draw(t float64) image.Rectangle {
+// box it lies in, and whether it changed.
+func (d *clockDrawer) draw(t float64) (image.Rectangle, bool) {
 	c, box := d.c, d.c.clock
 	txt := timecode(t, float64(c.frames)/c.rate) + c.total
-	if txt != d.last {
+	if txt == d.last {
+		return box, false
+	}
+	{
 		for y := box.Min.Y; y < box.Max.Y; y++ {
 			i := d.img.PixOffset(box.Min.X, y)
 			copy(d.img.Pix[i:i+4*box.Dx()], c.bg.Pix[i:])
@@ -105,5 +108,5 @@ func (d *clockDrawer) draw(t float64) image.Rectangle {
 		drawText(d.img, box, d.face, txt, float64(box.Max.X)-pad, 1, skeleton.ThemeColors(c.opt.Theme).Ink)
 		d.last = txt
 	}
-	return box
+	return box, true
 }

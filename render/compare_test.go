@@ -424,7 +424,8 @@ func f32bytes(v []float32) []byte {
 }
 
 // TestComposedConversion: a composed frame (panels whose width is no
-// multiple of the converter's chunks, labels, caption, strip) converted
+// multiple of the converter's chunks, one standing still, labels, caption,
+// strip) converted
 // region by region into reused buffers, as render's drawers do, is exactly
 // the plain conversion of the whole frame, frame after frame.
 func TestComposedConversion(t *testing.T) {
@@ -434,6 +435,12 @@ func TestComposedConversion(t *testing.T) {
 		m := writeSampleMotion(90, float64(i))
 		panels = append(panels, compose.Panel{Label: fmt.Sprintf("panel %d", i), Motion: skeleton.Smooth(m)})
 	}
+	// A still panel, which is drawn once and converted once per buffer.
+	still := writeSampleMotion(90, 0)
+	for f := range still.Frames {
+		copy(still.Frame(f), still.Frame(0))
+	}
+	panels = append(panels, compose.Panel{Label: "still", Motion: still})
 	style := skeleton.Style{Width: size, Height: size}
 	mel := audio.Mel{Frames: 270, Data: make([]float32, 270*audio.MelBands)}
 	for i := range mel.Data {
@@ -441,7 +448,7 @@ func TestComposedConversion(t *testing.T) {
 	}
 	// The fitted camera, and one so close that the figures reach past
 	// every edge of their panels.
-	for _, cam := range []skeleton.Camera{skeleton.FitCamera(style, panels[0].Motion, panels[1].Motion, panels[2].Motion), {Scale: 600, X: -215, Y: -180}} {
+	for _, cam := range []skeleton.Camera{skeleton.FitCamera(style, panels[0].Motion, panels[1].Motion, panels[2].Motion, panels[3].Motion), {Scale: 600, X: -215, Y: -180}} {
 		c, err := compose.New(compose.Options{PanelWidth: size, PanelHeight: size, Camera: cam, Panels: panels, Labels: true,
 			Caption: "song", Strip: &compose.Strip{Mel: mel, Beats: []float64{0.5, 1.5}}})
 		if err != nil {

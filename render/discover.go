@@ -35,6 +35,17 @@ func isSample(dir string) bool {
 	return true
 }
 
+// title names the input on screen: its relative path, and for a data-set
+// sample named by its number alone, with its split ("val/17").
+func (in input) title() string {
+	if in.Sample && !strings.Contains(in.Rel, "/") {
+		if abs, err := filepath.Abs(in.Path); err == nil {
+			return filepath.Base(filepath.Dir(abs)) + "/" + in.Rel
+		}
+	}
+	return in.Rel
+}
+
 // source is the file holding the song's music: the file itself, or a
 // sample's mel.npy.
 func (in input) source() string {

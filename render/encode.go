@@ -97,27 +97,42 @@ type composedDrawer struct {
 	fr      *compose.Frame
 	regions []image.Rectangle
 	conv    *yuvConverter // shared, read-only
-	// held is, for each of this goroutine's buffers (by its first byte)
-	// and each region, the rectangle outside which the buffer holds the
-	// background's conversion (see yuvConverter.convertIn).
-	held map[*byte][]image.Rectangle
+	// bufs is, for each of this goroutine's buffers (by its first byte),
+	// what it holds of each region.
+	bufs map[*byte][]heldRegion
 }
 
-// drawFrame converts only the rectangles the frame drew in; the rest of
-// each region is the background's conversion, rewritten only where the
-// buffer's earlier frame had drawn. A buffer's first frame starts from
-// the whole background's conversion, which holds the frame's still parts
+// heldRegion is what a buffer holds of one region: the background's
+// conversion outside held (see yuvConverter.convertIn), and the conversion
+// of the region's content at version (compose.Frame.Versions).
+type heldRegion struct {
+	held    image.Rectangle
+	version uint64
+	known   bool
+}
+
+// drawFrame converts only the rectangles the frame drew in, and only in
+// regions whose content changed since the buffer's earlier frame; the rest
+// of each region is the background's conversion, rewritten only where the
+// buffer's earlier frame had drawn. A buffer's first frame starts from the
+// whole background's conversion, which holds the frame's still parts
 // (labels, the song's name) for good.
 func (d composedDrawer) drawFrame(f int, dst []byte) {
 	img, dirty := d.fr.Draw(f)
-	held, ok := d.held[&dst[0]]
+	versions := d.fr.Versions()
+	hs, ok := d.bufs[&dst[0]]
 	if !ok {
 		copy(dst, d.conv.bgYUV)
-		held = make([]image.Rectangle, len(d.regions))
-		d.held[&dst[0]] = held
+		hs = make([]heldRegion, len(d.regions))
+		d.bufs[&dst[0]] = hs
 	}
 	for i, r := range d.regions {
-		held[i] = d.conv.convertIn(img, dst, dirty[i], held[i], r)
+		h := &hs[i]
+		if h.known && h.version == versions[i] {
+			continue // the buffer already holds this content
+		}
+		h.held = d.conv.convertIn(img, dst, dirty[i], h.held, r)
+		h.version, h.known = versions[i], true
 	}
 }
 
@@ -126,7 +141,7 @@ func (d composedDrawer) drawFrame(f int, dst []byte) {
 func newComposedDrawers(c *compose.Composer) func() frameDrawer {
 	conv := newYUVConverter(c.Background())
 	return func() frameDrawer {
-		return composedDrawer{fr: c.NewFrame(), regions: c.Regions(), conv: conv, held: map[*byte][]image.Rectangle{}}
+		return composedDrawer{fr: c.NewFrame(), regions: c.Regions(), conv: conv, bufs: map[*byte][]heldRegion{}}
 	}
 }
 

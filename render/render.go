@@ -451,7 +451,7 @@ func (b *batch) compose(ctx context.Context, in input, mel audio.Mel, pms []pane
 		opt.Camera = skeleton.FitCamera(style, ms...)
 	}
 	if o.Caption == "on" || (o.Caption == "" && len(o.Compare) > 0) {
-		opt.Caption = in.Rel
+		opt.Caption = in.title()
 	}
 	if o.MusicStrip {
 		an, err := beat.Listen(ctx, mel)

@@ -260,3 +260,37 @@ func TestPainterIntoView(t *testing.T) {
 	}()
 	NewPainterInto(view, NewBackdrop(Style{Width: 100, Height: 120, Theme: Dark}), s)
 }
+
+// TestSame: where Same says two frames draw the same, they do, pixel for
+// pixel; a figure standing still (trace or not) is the same, a moving one
+// or one whose trace still fades is not.
+func TestSame(t *testing.T) {
+	m := conductingMotion(150, 30)
+	for f := range m.Frames { // still over 0–59 and 100–149
+		if f < 60 || f >= 100 {
+			copy(m.Frame(f), m.Frame(0))
+		}
+	}
+	s := Style{Width: 200, Height: 160}
+	p, q := NewPainter(s), NewPainter(s)
+	// Frames 60–129 show the motion or its fading trace; the others the
+	// still figure alone.
+	moving := func(f int) bool { return f >= 60 && f < 130 }
+	for _, tc := range [][2]int{{0, 5}, {3, 59}, {40, 50}, {5, 5}, {61, 62}, {59, 70}, {100, 120}, {120, 140}, {129, 131}, {131, 149}, {0, 149}, {149, 149}} {
+		want := tc[0] == tc[1] || !moving(tc[0]) && !moving(tc[1])
+		if got := p.Same(m, tc[0], tc[1]); got != want {
+			t.Errorf("Same(%d, %d) = %v, want %v", tc[0], tc[1], got, want)
+		}
+		if p.Same(m, tc[0], tc[1]) && !bytes.Equal(p.Draw(m, tc[0]).Pix, q.Draw(m, tc[1]).Pix) {
+			t.Errorf("Same(%d, %d), but they draw differently", tc[0], tc[1])
+		}
+	}
+	for _, tc := range [][2]int{{61, 62}, {59, 70}, {129, 131}} {
+		if bytes.Equal(p.Draw(m, tc[0]).Pix, q.Draw(m, tc[1]).Pix) {
+			t.Errorf("frames %d and %d draw the same: the test's motion does not move", tc[0], tc[1])
+		}
+	}
+	if !p.Same(motion.Motion{}, 3, 7) {
+		t.Error("an empty motion draws the background whatever the frame")
+	}
+}

@@ -665,17 +665,7 @@ func batonTip(pts *[motion.Joints]point, s float64) (point, bool) {
 // drawTraces draws the fading trace of each wrist over the last
 // TraceSeconds (default 1 s) of frames before f.
 func (p *Painter) drawTraces(m motion.Motion, f int) {
-	secs := p.style.TraceSeconds
-	if secs == 0 {
-		secs = 1
-	}
-	rate := m.Rate
-	if !(rate > 0) || math.IsInf(rate, 0) {
-		rate = motion.Rate
-	}
-	// No trace reaches before the first frame; min also keeps an absurd
-	// TraceSeconds from overflowing the conversion.
-	n := int(math.Min(math.Round(secs*rate), float64(f)))
+	n := p.traceFrames(m, f)
 	if n < 1 {
 		return
 	}
@@ -707,6 +697,69 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			p.mark(float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y))
 		}
 	}
+}
+
+// traceFrames is how many frames before f the wrist traces reach.
+func (p *Painter) traceFrames(m motion.Motion, f int) int {
+	secs := p.style.TraceSeconds
+	if secs < 0 {
+		return 0
+	}
+	if secs == 0 {
+		secs = 1
+	}
+	rate := m.Rate
+	if !(rate > 0) || math.IsInf(rate, 0) {
+		rate = motion.Rate
+	}
+	// No trace reaches before the first frame; min also keeps an absurd
+	// TraceSeconds from overflowing the conversion.
+	return max(0, int(math.Min(math.Round(secs*rate), float64(f))))
+}
+
+// Same reports whether Draw(m, f) draws exactly what Draw(m, g) draws:
+// the two frames, and the frames their traces reach back over, hold the
+// same keypoints, bit for bit. A caller whose image still holds g's
+// drawing (a still pose, a conductor waiting in silence) can then keep it
+// rather than draw it again.
+func (p *Painter) Same(m motion.Motion, f, g int) bool {
+	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
+		return true // both the bare background
+	}
+	f, g = max(0, min(f, m.Frames-1)), max(0, min(g, m.Frames-1))
+	if f == g {
+		return true
+	}
+	nf, ng := p.traceFrames(m, f), p.traceFrames(m, g)
+	if nf == ng {
+		same := true
+		for age := 0; age <= nf && same; age++ {
+			same = sameFrame(m.Frame(f-age), m.Frame(g-age))
+		}
+		if same {
+			return true
+		}
+	}
+	// Traces of different lengths draw the same where the figure stands
+	// still over both: a trace that does not move is not drawn.
+	for _, w := range [...][2]int{{f, nf}, {g, ng}} {
+		for age := 0; age <= w[1]; age++ {
+			if !sameFrame(m.Frame(w[0]-age), m.Frame(f)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameFrame reports whether two frames hold the same values, bit for bit.
+func sameFrame(a, b []float32) bool {
+	for k := range a {
+		if math.Float32bits(a[k]) != math.Float32bits(b[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // fill fills and clears dc's path like dc.Fill, without its two
