@@ -234,3 +234,30 @@ func TestPerSampleMatchesMetrics(t *testing.T) {
 		t.Fatalf("sample %+v, metrics %+v", s, p)
 	}
 }
+
+// A data set whose mels (and motions) NumPy saved in Fortran order — as the
+// VirtualConductor recipe saves its transposed mel — is scored sample for
+// sample exactly like the same data set in C order.
+func TestFortranOrderedDataSetScoresEverySample(t *testing.T) {
+	c, f := t.TempDir(), t.TempDir()
+	datasettest.Write(t, c, "val", []int{0, 1, 2}, 10)
+	datasettest.WriteLayout(t, f, "val", []int{0, 1, 2}, 10, datasettest.Layout{Fortran: true})
+	want, err := Run(context.Background(), Options{Dataset: c, SampleLength: 5, Engine: "builtin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	got, err := Run(context.Background(), Options{Dataset: f, SampleLength: 5, Engine: "builtin", Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Samples != 6 || len(got.Skipped) != 0 || log.Len() != 0 {
+		t.Fatalf("Fortran-ordered set: %d samples, skipped %v", got.Samples, got.Skipped)
+	}
+	for i, s := range got.PerSample {
+		w := want.PerSample[i]
+		if s.ID != w.ID || s.RDE != w.RDE || s.SCE != w.SCE || s.SDGen != w.SDGen || s.SDReal != w.SDReal {
+			t.Fatalf("sample %s: %+v, the C-ordered set gives %+v", s.ID, s, w)
+		}
+	}
+}

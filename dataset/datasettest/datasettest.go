@@ -57,9 +57,25 @@ func Motion(n, frames int) motion.Motion {
 	return m
 }
 
+// Layout is how WriteLayout stores the arrays, among the layouts NumPy
+// writes.
+type Layout struct {
+	Fortran   bool // column-major, as np.save writes a transposed array (the VirtualConductor recipe's [T,128] mel)
+	BigEndian bool // '>f4' / '>f8'
+	Float64   bool // '<f8' rather than '<f4'
+}
+
 // Write creates root/split/<n>/{mel.npy,motion.npy} for each n in pairs, each
-// the given number of seconds long (60 in the real data set).
+// the given number of seconds long (60 in the real data set), C-ordered
+// little-endian float32.
 func Write(t testing.TB, root, split string, pairs []int, seconds int) {
+	t.Helper()
+	WriteLayout(t, root, split, pairs, seconds, Layout{})
+}
+
+// WriteLayout is Write with both files of every pair in the given layout; the
+// values are the same whatever the layout.
+func WriteLayout(t testing.TB, root, split string, pairs []int, seconds int, l Layout) {
 	t.Helper()
 	for _, n := range pairs {
 		dir := filepath.Join(root, split, strconv.Itoa(n))
@@ -73,8 +89,9 @@ func Write(t testing.TB, root, split string, pairs []int, seconds int) {
 				mel[r*audio.MelBands+b] = MelValue(n, r, b)
 			}
 		}
-		WriteNPY(t, filepath.Join(dir, "mel.npy"), []int{rows, audio.MelBands}, mel)
-		WriteMotion(t, filepath.Join(dir, "motion.npy"), Motion(n, seconds*motion.Rate))
+		WriteNPYLayout(t, filepath.Join(dir, "mel.npy"), []int{rows, audio.MelBands}, mel, l)
+		m := Motion(n, seconds*motion.Rate)
+		WriteNPYLayout(t, filepath.Join(dir, "motion.npy"), []int{m.Frames, motion.Joints, 2}, m.Data, l)
 	}
 }
 
@@ -84,10 +101,17 @@ func WriteMotion(t testing.TB, path string, m motion.Motion) {
 	WriteNPY(t, path, []int{m.Frames, motion.Joints, 2}, m.Data)
 }
 
-// WriteNPY writes a float32 array of the given shape as a version 1.0 .npy
-// file. It writes the bytes itself because npyio's reflective writer takes
-// seconds for a 60 s mel.
+// WriteNPY writes a C-ordered little-endian float32 array of the given shape
+// as a version 1.0 .npy file. It writes the bytes itself because npyio's
+// reflective writer takes seconds for a 60 s mel.
 func WriteNPY(t testing.TB, path string, shape []int, data []float32) {
+	t.Helper()
+	WriteNPYLayout(t, path, shape, data, Layout{})
+}
+
+// WriteNPYLayout writes data, C-ordered values of the given shape, as a
+// version 1.0 .npy file in layout l, with the header NumPy would write.
+func WriteNPYLayout(t testing.TB, path string, shape []int, data []float32, l Layout) {
 	t.Helper()
 	dims := ""
 	for _, d := range shape {
@@ -96,14 +120,56 @@ func WriteNPY(t testing.TB, path string, shape []int, data []float32) {
 	if len(shape) > 1 {
 		dims = dims[:len(dims)-2]
 	}
-	h := "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }"
+	descr, order := "<f4", binary.ByteOrder(binary.LittleEndian)
+	if l.Float64 {
+		descr = "<f8"
+	}
+	if l.BigEndian {
+		descr, order = ">"+descr[1:], binary.BigEndian
+	}
+	fortran := "False"
+	if l.Fortran {
+		fortran = "True"
+		data = fortranOrder(shape, data)
+	}
+	h := "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': (" + dims + "), }"
 	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
 	var b bytes.Buffer
 	b.WriteString("\x93NUMPY\x01\x00")
 	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
 	b.WriteString(h)
-	binary.Write(&b, binary.LittleEndian, data)
+	if l.Float64 {
+		wide := make([]float64, len(data))
+		for i, v := range data {
+			wide[i] = float64(v)
+		}
+		binary.Write(&b, order, wide)
+	} else {
+		binary.Write(&b, order, data)
+	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fortranOrder returns C-ordered values of the given shape in Fortran order
+// (first index fastest), as NumPy stores a column-major array.
+func fortranOrder(shape []int, c []float32) []float32 {
+	out := make([]float32, 0, len(c))
+	idx := make([]int, len(shape))
+	for range c {
+		at, stride := 0, 1
+		for k := len(shape) - 1; k >= 0; k-- {
+			at += idx[k] * stride
+			stride *= shape[k]
+		}
+		out = append(out, c[at])
+		for k := range shape {
+			if idx[k]++; idx[k] < shape[k] {
+				break
+			}
+			idx[k] = 0
+		}
+	}
+	return out
 }
