@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/dataset/datasettest"
+	"github.com/podium-dev/podium/internal/synth"
 	"github.com/podium-dev/podium/metrics"
 	"github.com/podium-dev/podium/motion"
 )
@@ -49,7 +52,7 @@ func TestPlainEngineScoresZeroSDP(t *testing.T) {
 		t.Fatalf("table:\n%s", out.String())
 	}
 	row := strings.Fields(lines[1])
-	if len(row) != 6 || row[0] != "plain" || row[1] != "6" || row[4] != "0.00" {
+	if len(row) != 9 || row[0] != "plain" || row[1] != "6" || row[4] != "0.00" || row[5] != "0.0000" || row[8] != "0" {
 		t.Fatalf("table row %q", lines[1])
 	}
 	if rdeCol, _ := strconv.ParseFloat(row[2], 64); math.Abs(rdeCol-rep.RDE) > 1e-4 {
@@ -109,7 +112,7 @@ func TestPredictionsEqualToTheDataScorePerfectly(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.WriteTable(&out)
-	if !strings.Contains(out.String(), "pred:") || !strings.HasSuffix(strings.TrimSpace(out.String()), "-") {
+	if row := strings.Fields(strings.Split(out.String(), "\n")[1]); !strings.HasPrefix(row[0], "pred:") || row[7] != "-" || row[5] != row[6] {
 		t.Fatalf("table:\n%s", out.String())
 	}
 }
@@ -259,5 +262,78 @@ func TestFortranOrderedDataSetScoresEverySample(t *testing.T) {
 		if s.ID != w.ID || s.RDE != w.RDE || s.SCE != w.SCE || s.SDGen != w.SDGen || s.SDReal != w.SDReal {
 			t.Fatalf("sample %s: %+v, the C-ordered set gives %+v", s.ID, s, w)
 		}
+	}
+}
+
+// Beat Consistency end to end, on a synthesized march (120 BPM) and the
+// beats beat.Listen hears in its mel: a real motion built to stop on those
+// beats scores ≥ 0.95; as a prediction it scores exactly what the real
+// motion does; half a beat late it scores ≤ 0.4; a still pose scores 0.
+func TestBeatConsistencyAgainstTheHeardBeats(t *testing.T) {
+	ctx := context.Background()
+	piece := synth.Samples()[1]
+	r, err := synth.Render(ctx, piece, audio.SampleRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mel := audio.MelSpectrogram(r.Samples, audio.Options{})
+	an, err := beat.Listen(ctx, mel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := make([]float64, len(an.Beats))
+	for i, b := range an.Beats {
+		heard[i] = b.Time
+	}
+	if len(heard) < 30 {
+		t.Fatalf("the tracker heard %d beats in %s", len(heard), piece.Name)
+	}
+	late := make([]float64, len(heard)) // each beat moved half-way to the next
+	for k := range heard {
+		next := heard[min(k+1, len(heard)-1)]
+		if k+1 == len(heard) {
+			next = 2*heard[k] - heard[k-1]
+		}
+		late[k] = (heard[k] + next) / 2
+	}
+	frames := mel.MotionFrames()
+	root, dir := t.TempDir(), filepath.Join("val", "0")
+	os.MkdirAll(filepath.Join(root, dir), 0o755)
+	datasettest.WriteNPY(t, filepath.Join(root, dir, "mel.npy"), []int{mel.Frames, audio.MelBands}, mel.Data)
+	real := datasettest.BeatMotion(heard, frames)
+	datasettest.WriteMotion(t, filepath.Join(root, dir, "motion.npy"), real)
+
+	still := motion.New(frames, motion.Rate)
+	for f := range frames {
+		copy(still.Frame(f), real.Frame(0))
+	}
+	score := func(m motion.Motion) Report {
+		pred := t.TempDir()
+		datasettest.WriteMotion(t, filepath.Join(pred, "0.npy"), m)
+		rep, err := Run(ctx, Options{Dataset: root, SampleLength: 5, PredDir: pred})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	same, shifted, none := score(real), score(datasettest.BeatMotion(late, frames)), score(still)
+	t.Logf("%d beats heard; BC real %.4f, as prediction %.4f, half a beat late %.4f, still %.4f",
+		len(heard), same.BCReal, same.BCGen, shifted.BCGen, none.BCGen)
+	if same.BCSamples != same.Samples || same.Samples != int(mel.Seconds())/5 {
+		t.Fatalf("%d samples, %d with BC", same.Samples, same.BCSamples)
+	}
+	if same.BCGen != same.BCReal || same.BCReal < 0.95 {
+		t.Errorf("the real motion as prediction: BC %v, real %v; want equal and ≥ 0.95", same.BCGen, same.BCReal)
+	}
+	for _, s := range same.PerSample {
+		if s.BCGen != s.BCReal || s.BCReal < 0.9 || s.MusicBeats < 5 {
+			t.Errorf("sample %s: BC %v, real %v, %d beats", s.ID, s.BCGen, s.BCReal, s.MusicBeats)
+		}
+	}
+	if shifted.BCGen > 0.4 || shifted.BCReal != same.BCReal {
+		t.Errorf("half a beat late: BC %v (want ≤ 0.4), real %v", shifted.BCGen, shifted.BCReal)
+	}
+	if none.BCGen != 0 {
+		t.Errorf("a still pose: BC %v, want 0", none.BCGen)
 	}
 }

@@ -37,3 +37,33 @@ func BenchmarkPair60s(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*pairsPerOp), "ms/pair")
 }
+
+// BenchmarkBC60s measures what Beat Consistency adds to one 60 s pair: the
+// BC of the real and of the generated motion against 120 music beats; the
+// target is ≤ 1 ms. (The music beats themselves come from beat.Listen, once
+// per sample, measured in package beat.)
+func BenchmarkBC60s(b *testing.B) {
+	const pairsPerOp = 20
+	dir := testdata.Path(b, "fixtures", "metrics")
+	ref, err := motion.ReadNPY(dir+"/A_sines.npy", Rate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen, err := motion.ReadNPY(dir+"/B_sines.npy", Rate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	beats := steadyBeats(0.25, 59.75, 0.5)
+	sc := NewScorer()
+	b.ReportAllocs()
+	for b.Loop() {
+		for range pairsPerOp {
+			for _, m := range []motion.Motion{ref, gen} {
+				if _, err := sc.BeatConsistency(beats, m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*pairsPerOp), "ms/pair")
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,4 +173,44 @@ func fortranOrder(shape []int, c []float32) []float32 {
 		}
 	}
 	return out
+}
+
+// BeatMotion is a conductor-like motion of the given length at 30 fps whose
+// summed joint speed has its minima at the given beat times (seconds, at
+// least two, increasing): the wrists (and, half as far, the elbows) swing
+// down and up between beats as cos(π·φ), φ the beat phase (k at beat k,
+// linear between beats and extended past the ends at the first and last
+// beat's pace), so they stop at every beat; the head and shoulders sway
+// slowly, so no two frames are alike.
+func BeatMotion(beats []float64, frames int) motion.Motion {
+	m := motion.New(frames, motion.Rate)
+	phase := func(t float64) float64 {
+		k := sort.SearchFloat64s(beats, t) - 1 // beats[k] ≤ t < beats[k+1]
+		k = max(0, min(k, len(beats)-2))
+		return float64(k) + (t-beats[k])/(beats[k+1]-beats[k])
+	}
+	for f := 0; f < frames; f++ {
+		t := float64(f) / motion.Rate
+		swing := math.Cos(math.Pi * phase(t))
+		for j := 0; j < motion.Joints; j++ {
+			p := m.At(f, j)
+			switch j {
+			case motion.LeftWrist, motion.RightWrist:
+				p.Y = float32(0.55 + 0.08*swing)
+			case motion.LeftElbow, motion.RightElbow:
+				p.Y = float32(0.58 + 0.04*swing)
+			default:
+				sway := 0.004 * math.Sin(2*math.Pi*0.15*t+float64(j))
+				p.X = float32(0.3 + 0.03*float64(j) + sway)
+				p.Y = float32(0.4 + 0.02*float64(j) + sway/2)
+			}
+			if j == motion.LeftWrist || j == motion.LeftElbow {
+				p.X = float32(0.62 + 0.01*float64(j-motion.LeftElbow))
+			} else if j == motion.RightWrist || j == motion.RightElbow {
+				p.X = float32(0.38 - 0.01*float64(j-motion.RightElbow))
+			}
+			m.Set(f, j, p)
+		}
+	}
+	return m
 }
