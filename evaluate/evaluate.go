@@ -194,7 +194,8 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 			return Report{}, fmt.Errorf("evaluate: sample %s: %w", s.ID(), err)
 		}
 		if err := m.CheckContract(); err != nil {
-			// Engines check their own output; motions from elsewhere are checked here.
+			// The ONNX engine and --pred check their motion themselves, naming
+			// the model or file; this catches any other engine.
 			fail(s.ID(), fmt.Errorf("%s: %w", rep.Engine, err))
 			continue
 		}
@@ -420,6 +421,9 @@ func (p *predictions) generate(ctx context.Context, s dataset.Sample) (motion.Mo
 			Err: fmt.Errorf("%s.npy has %d frames, the piece needs frames %d–%d", s.Folder, p.m.Frames, f0, f1-1)}
 	}
 	m := motion.Motion{Rate: motion.Rate, Frames: f1 - f0, Data: p.m.Data[f0*motion.Joints*2 : f1*motion.Joints*2]}
+	if err := m.CheckContract(); err != nil {
+		return motion.Motion{}, 0, fmt.Errorf("%s.npy, the piece from frame %d: %w", s.Folder, f0, err)
+	}
 	return m, math.NaN(), nil
 }
 

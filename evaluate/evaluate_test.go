@@ -337,3 +337,40 @@ func TestBeatConsistencyAgainstTheHeardBeats(t *testing.T) {
 		t.Errorf("a still pose: BC %v, want 0", none.BCGen)
 	}
 }
+
+// Predictions in pixels, or with NaN, fail their samples; they are not
+// scored.
+func TestPredictionsOutsideTheContractFail(t *testing.T) {
+	root := smallSet(t)
+	pred := t.TempDir()
+	for _, n := range []int{0, 1, 2} {
+		m := datasettest.Motion(n, 300)
+		switch n {
+		case 1:
+			for i := range m.Data {
+				m.Data[i] *= 720
+			}
+		case 2:
+			m.Set(200, motion.LeftWrist, motion.Point{X: float32(math.NaN()), Y: 0.5})
+		}
+		datasettest.WriteMotion(t, filepath.Join(pred, strconv.Itoa(n)+".npy"), m)
+	}
+	var log bytes.Buffer
+	rep, err := Run(context.Background(), Options{Dataset: root, SampleLength: 5, PredDir: pred, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, f := range rep.Failed {
+		failed = append(failed, f.ID)
+	}
+	if rep.Samples != 3 || strings.Join(failed, " ") != "1_0 1_1 2_1" {
+		t.Fatalf("%d samples, failed %v; want 3 and 1_0 1_1 2_1", rep.Samples, failed)
+	}
+	for _, frag := range []string{"failed 1_0: 1.npy, the piece from frame 0: frame 0 (0.00 s) keypoint 0 (nose): x = 222.1 is far outside [0, 1]",
+		"failed 1_1: 1.npy, the piece from frame 150: frame 0", "failed 2_1: 2.npy, the piece from frame 150: frame 50 (1.67 s) keypoint 9 (left_wrist): x is NaN"} {
+		if !strings.Contains(log.String(), frag) {
+			t.Errorf("log lacks %q:\n%s", frag, log.String())
+		}
+	}
+}

@@ -32,7 +32,7 @@ func (e *ContractError) Error() string {
 	}
 	hint := ""
 	if math.Abs(v) > 10 {
-		hint = " (pixels? the contract wants coordinates in [0, 1])"
+		hint = ": a pixel coordinate?"
 	}
 	return fmt.Sprintf("%s: %s = %.4g is far outside [0, 1] (podium accepts [%g, %g])%s", where, e.Axis, e.Value, MinCoord, MaxCoord, hint)
 }

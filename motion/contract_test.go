@@ -26,7 +26,7 @@ func TestCheckContract(t *testing.T) {
 	}{
 		{45, RightWrist, Point{X: 0.4, Y: float32(math.NaN())}, "frame 45 (1.50 s) keypoint 10 (right_wrist): y is NaN, not a coordinate"},
 		{3, Nose, Point{X: float32(math.Inf(-1)), Y: 0.4}, "frame 3 (0.10 s) keypoint 0 (nose): x is -Inf"},
-		{60, LeftElbow, Point{X: 412.5, Y: 300}, "frame 60 (2.00 s) keypoint 7 (left_elbow): x = 412.5 is far outside [0, 1] (podium accepts [-0.5, 1.5]) (pixels?"},
+		{60, LeftElbow, Point{X: 412.5, Y: 300}, "frame 60 (2.00 s) keypoint 7 (left_elbow): x = 412.5 is far outside [0, 1] (podium accepts [-0.5, 1.5]): a pixel coordinate?"},
 		{89, RightHip, Point{X: 0.5, Y: 1.6}, "frame 89 (2.97 s) keypoint 12 (right_hip): y = 1.6 is far outside [0, 1]"},
 	} {
 		bad := m.Clone()
