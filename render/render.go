@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -489,14 +491,15 @@ func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, err
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
 	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
-	out, err := cmd.Output()
-	if err != nil {
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := child.Run(cmd); err != nil {
 		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}
 	var doc struct {
 		Streams []probeStream `json:"streams"`
 	}
-	if err := json.Unmarshal(out, &doc); err != nil {
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		return nil, fmt.Errorf("ffprobe %s: %w", path, err)
 	}
 	return doc.Streams, nil
