@@ -48,12 +48,14 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	defer lock.release()
 
-	// A run killed outright leaves its report's temporary file; the lock is
-	// ours, so it is an orphan.
-	removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	// A run killed outright leaves its temporary files: its report's (the
+	// lock is ours, so that is an orphan) and its songs', which go once
+	// their run is known to be gone, whichever songs and shard they were.
+	lock.removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
-	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	b := &batch{opt: opt, rep: &rep, lock: lock, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
@@ -127,6 +129,8 @@ type batch struct {
 
 	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
 	engine infer.Engine
+
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
 }
 
 // run renders the entries with opt.Jobs songs at once.
@@ -147,6 +151,9 @@ func (b *batch) run(ctx context.Context) error {
 	b.saveReport()
 	if len(todo) == 0 {
 		return nil
+	}
+	if err := b.noteTempFolders(todo); err != nil {
+		return err
 	}
 	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
 		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
@@ -296,10 +303,10 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
 	}
-	removeStaleTemps(finals)
+	b.lock.removeStaleTemps(finals)
 	temps := make([]string, len(finals))
 	for i, f := range finals {
-		temps[i] = tempName(f)
+		temps[i] = b.lock.tempName(f)
 	}
 	defer func() {
 		for _, t := range temps {
@@ -413,25 +420,6 @@ func refuseOverwrite(src string, outs []string) error {
 		}
 	}
 	return nil
-}
-
-// removeStaleTemps deletes temporary files of these outputs left by a run
-// that was killed outright. Only this shard renders these outputs and its
-// lock is ours, so any such file is an orphan.
-func removeStaleTemps(finals []string) {
-	for _, f := range finals {
-		dir, base := filepath.Dir(f), filepath.Base(f)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return
-		}
-		prefix := "." + base + ".tmp-"
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), prefix) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
 }
 
 // syncFile flushes a file (or a folder's entries) to disk.
