@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -46,12 +48,14 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	defer lock.release()
 
-	// A run killed outright leaves its report's temporary file; the lock is
-	// ours, so it is an orphan.
-	removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	// A run killed outright leaves its temporary files: its report's (the
+	// lock is ours, so that is an orphan) and its songs', which go once
+	// their run is known to be gone, whichever songs and shard they were.
+	lock.removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
-	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	b := &batch{opt: opt, rep: &rep, lock: lock, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
@@ -125,6 +129,8 @@ type batch struct {
 
 	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
 	engine infer.Engine
+
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
 }
 
 // run renders the entries with opt.Jobs songs at once.
@@ -145,6 +151,9 @@ func (b *batch) run(ctx context.Context) error {
 	b.saveReport()
 	if len(todo) == 0 {
 		return nil
+	}
+	if err := b.noteTempFolders(todo); err != nil {
+		return err
 	}
 	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
 		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
@@ -294,10 +303,10 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
 	}
-	removeStaleTemps(finals)
+	b.lock.removeStaleTemps(finals)
 	temps := make([]string, len(finals))
 	for i, f := range finals {
-		temps[i] = tempName(f)
+		temps[i] = b.lock.tempName(f)
 	}
 	defer func() {
 		for _, t := range temps {
@@ -413,25 +422,6 @@ func refuseOverwrite(src string, outs []string) error {
 	return nil
 }
 
-// removeStaleTemps deletes temporary files of these outputs left by a run
-// that was killed outright. Only this shard renders these outputs and its
-// lock is ours, so any such file is an orphan.
-func removeStaleTemps(finals []string) {
-	for _, f := range finals {
-		dir, base := filepath.Dir(f), filepath.Base(f)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return
-		}
-		prefix := "." + base + ".tmp-"
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), prefix) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-}
-
 // syncFile flushes a file (or a folder's entries) to disk.
 func syncFile(p string) error {
 	f, err := os.Open(p)
@@ -489,14 +479,15 @@ func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, err
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
 	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
-	out, err := cmd.Output()
-	if err != nil {
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := child.Run(cmd); err != nil {
 		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}
 	var doc struct {
 		Streams []probeStream `json:"streams"`
 	}
-	if err := json.Unmarshal(out, &doc); err != nil {
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		return nil, fmt.Errorf("ffprobe %s: %w", path, err)
 	}
 	return doc.Streams, nil
