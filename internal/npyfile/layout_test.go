@@ -120,10 +120,6 @@ func TestFortranOrder(t *testing.T) {
 	}
 }
 
-
-
-
-
 // Every one of the 65 536 half-precision values widens to what binary16's
 // definition says.
 func TestHalfToFloat32Exhaustive(t *testing.T) {
