@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -194,5 +195,19 @@ func TestShortFileRefusedBeforeAllocating(t *testing.T) {
 	}
 	if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "truncated data: 10 of 12 values present") {
 		t.Fatalf("error %v", err)
+	}
+	liar := filepath.Join(t.TempDir(), "liar.npy")
+	if err := os.WriteFile(liar, npy("{'descr': '>f8', 'fortran_order': True, 'shape': (1000, 1000000), }", f64bytes(1, 2, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Read(liar)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated data: 3 of 1000000000 values present") {
+		t.Fatalf("error %v", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Fatalf("reading a 3-value file that claims 10⁹ allocated %d bytes", got)
 	}
 }
