@@ -2,6 +2,7 @@ package audio
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,6 +85,30 @@ func TestLoadNPYMelEveryNumPyLayout(t *testing.T) {
 			if d := v - ref.Data[i]; d > tol || d < -tol {
 				t.Fatalf("%s: frame %d band %d is %v, the reference %v", file, i/MelBands, i%MelBands, v, ref.Data[i])
 			}
+		}
+	}
+}
+
+// A .npy render cannot use fails with one line "decode PATH: cause", the
+// path named once, like any other input.
+func TestLoadNPYErrorsNameTheFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	ints := filepath.Join(dir, "labels.npy")
+	hdr := "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"
+	hdr += strings.Repeat(" ", 63-(10+len(hdr))%64) + "\n"
+	raw := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), 0)
+	raw = append(append(raw, hdr...), make([]byte, 16)...)
+	if err := os.WriteFile(ints, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		ints:                           `dtype "<i8" (8-byte integers) is not read`,
+		filepath.Join(dir, "gone.npy"): "no such file",
+	} {
+		_, _, err := Load(context.Background(), path, Options{})
+		if err == nil || !strings.HasPrefix(err.Error(), "decode "+path+": ") || strings.Count(err.Error(), path) != 1 ||
+			!strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("error %q, want one line \"decode %s: …%s…\"", err, path, want)
 		}
 	}
 }

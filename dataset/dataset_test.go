@@ -101,7 +101,7 @@ func TestEveryNumPyLayoutReadsTheSameSamples(t *testing.T) {
 	c := t.TempDir()
 	datasettest.Write(t, c, "val", []int{0, 1}, 10)
 	want := read(c)
-	for _, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Float64: true}} {
+	for _, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Dtype: "f8"}} {
 		root := t.TempDir()
 		datasettest.WriteLayout(t, root, "val", []int{0, 1}, 10, l)
 		for i, s := range read(root) {

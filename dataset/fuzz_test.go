@@ -25,7 +25,7 @@ func FuzzSamples(f *testing.F) {
 	f.Add(mot[:len(mot)-3], mel)
 	f.Add(mot, mel[:200])
 	// The layouts NumPy writes besides C-ordered little-endian float32.
-	for i, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Float64: true}} {
+	for i, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Dtype: "f8"}} {
 		dir := filepath.Join(f.TempDir(), strconv.Itoa(i))
 		datasettest.WriteLayout(f, dir, "val", []int{0}, 1, l)
 		mot, _ := os.ReadFile(filepath.Join(dir, "val", "0", MotionFile))

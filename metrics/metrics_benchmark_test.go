@@ -14,18 +14,7 @@ import (
 // a warm, stable ms/pair figure.
 func BenchmarkPair60s(b *testing.B) {
 	const pairsPerOp = 20
-	dir := testdata.Path(b, "fixtures", "metrics")
-	ref, err := motion.ReadNPY(dir+"/A_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	gen, err := motion.ReadNPY(dir+"/B_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if ref.Frames != 1800 {
-		b.Fatalf("fixture has %d frames, want 1800", ref.Frames)
-	}
+	ref, gen := pair60s(b)
 	sc := NewScorer()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -44,15 +33,7 @@ func BenchmarkPair60s(b *testing.B) {
 // per sample, measured in package beat.)
 func BenchmarkBC60s(b *testing.B) {
 	const pairsPerOp = 20
-	dir := testdata.Path(b, "fixtures", "metrics")
-	ref, err := motion.ReadNPY(dir+"/A_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	gen, err := motion.ReadNPY(dir+"/B_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ref, gen := pair60s(b)
 	beats := steadyBeats(0.25, 59.75, 0.5)
 	sc := NewScorer()
 	b.ReportAllocs()
@@ -66,4 +47,20 @@ func BenchmarkBC60s(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*pairsPerOp), "ms/pair")
+}
+
+// pair60s is a 60 s (1800-frame) real and generated motion from the fixtures.
+func pair60s(b *testing.B) (ref, gen motion.Motion) {
+	dir := testdata.Path(b, "fixtures", "metrics")
+	var err error
+	if ref, err = motion.ReadNPY(dir+"/A_sines.npy", Rate); err != nil {
+		b.Fatal(err)
+	}
+	if gen, err = motion.ReadNPY(dir+"/B_sines.npy", Rate); err != nil {
+		b.Fatal(err)
+	}
+	if ref.Frames != 1800 || gen.Frames != 1800 {
+		b.Fatalf("fixtures have %d and %d frames, want 1800", ref.Frames, gen.Frames)
+	}
+	return ref, gen
 }

@@ -4,17 +4,15 @@
 package datasettest
 
 import (
-	"bytes"
-	"encoding/binary"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -59,12 +57,10 @@ func Motion(n, frames int) motion.Motion {
 }
 
 // Layout is how WriteLayout stores the arrays, among the layouts NumPy
-// writes.
-type Layout struct {
-	Fortran   bool // column-major, as np.save writes a transposed array (the VirtualConductor recipe's [T,128] mel)
-	BigEndian bool // '>f4' / '>f8'
-	Float64   bool // '<f8' rather than '<f4'
-}
+// writes: C or Fortran order (np.save of a transposed array, as the
+// VirtualConductor recipe saves its [T,128] mel), either byte order,
+// float16, float32 or float64.
+type Layout = npytest.Layout
 
 // Write creates root/split/<n>/{mel.npy,motion.npy} for each n in pairs, each
 // the given number of seconds long (60 in the real data set), C-ordered
@@ -103,8 +99,8 @@ func WriteMotion(t testing.TB, path string, m motion.Motion) {
 }
 
 // WriteNPY writes a C-ordered little-endian float32 array of the given shape
-// as a version 1.0 .npy file. It writes the bytes itself because npyio's
-// reflective writer takes seconds for a 60 s mel.
+// as a version 1.0 .npy file. It writes the bytes itself (npytest) because
+// npyio's reflective writer takes seconds for a 60 s mel.
 func WriteNPY(t testing.TB, path string, shape []int, data []float32) {
 	t.Helper()
 	WriteNPYLayout(t, path, shape, data, Layout{})
@@ -114,65 +110,13 @@ func WriteNPY(t testing.TB, path string, shape []int, data []float32) {
 // version 1.0 .npy file in layout l, with the header NumPy would write.
 func WriteNPYLayout(t testing.TB, path string, shape []int, data []float32, l Layout) {
 	t.Helper()
-	dims := ""
-	for _, d := range shape {
-		dims += strconv.Itoa(d) + ", "
+	wide := make([]float64, len(data))
+	for i, v := range data {
+		wide[i] = float64(v)
 	}
-	if len(shape) > 1 {
-		dims = dims[:len(dims)-2]
-	}
-	descr, order := "<f4", binary.ByteOrder(binary.LittleEndian)
-	if l.Float64 {
-		descr = "<f8"
-	}
-	if l.BigEndian {
-		descr, order = ">"+descr[1:], binary.BigEndian
-	}
-	fortran := "False"
-	if l.Fortran {
-		fortran = "True"
-		data = fortranOrder(shape, data)
-	}
-	h := "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': (" + dims + "), }"
-	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	if l.Float64 {
-		wide := make([]float64, len(data))
-		for i, v := range data {
-			wide[i] = float64(v)
-		}
-		binary.Write(&b, order, wide)
-	} else {
-		binary.Write(&b, order, data)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, npytest.Encode(shape, wide, l), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// fortranOrder returns C-ordered values of the given shape in Fortran order
-// (first index fastest), as NumPy stores a column-major array.
-func fortranOrder(shape []int, c []float32) []float32 {
-	out := make([]float32, 0, len(c))
-	idx := make([]int, len(shape))
-	for range c {
-		at, stride := 0, 1
-		for k := len(shape) - 1; k >= 0; k-- {
-			at += idx[k] * stride
-			stride *= shape[k]
-		}
-		out = append(out, c[at])
-		for k := range shape {
-			if idx[k]++; idx[k] < shape[k] {
-				break
-			}
-			idx[k] = 0
-		}
-	}
-	return out
 }
 
 // BeatMotion is a conductor-like motion of the given length at 30 fps whose

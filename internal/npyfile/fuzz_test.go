@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"testing"
+
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 )
 
 // FuzzDecode feeds arbitrary bytes to the decoders: none may panic, whatever
@@ -20,13 +22,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", f32bytes(1)))
 	f.Add(npy("{'descr': [('a', '<f4'), ('b', [('c', '>i2')])], 'fortran_order': False, 'shape': (1,), }", f32bytes(1)))
 	// The layouts NumPy writes: Fortran order, big-endian, float16, batched.
-	f.Add(npyBytes([]int{3, 4}, "f4", false, true, seq(12)))
-	f.Add(npyBytes([]int{1, 5, 3}, "f4", false, true, seq(15)))
-	f.Add(npyBytes([]int{4, 3, 2}, "f8", true, true, seq(24)))
-	f.Add(npyBytes([]int{1, 3, 13, 2}, "f4", true, true, seq(78)))
-	f.Add(npyBytes([]int{2, 26}, "f2", true, false, seq(52)))
-	f.Add(npyBytes([]int{6, 2}, "f2", false, true, seq(12)))
-	f.Add(npyBytes([]int{40, 3}, "f8", true, true, seq(100))) // claims more than it holds
+	f.Add(npytest.Encode([]int{3, 4}, seq(12), npytest.Layout{Fortran: true}))
+	f.Add(npytest.Encode([]int{1, 5, 3}, seq(15), npytest.Layout{Fortran: true}))
+	f.Add(npytest.Encode([]int{4, 3, 2}, seq(24), npytest.Layout{Fortran: true, BigEndian: true, Dtype: "f8"}))
+	f.Add(npytest.Encode([]int{1, 3, 13, 2}, seq(78), npytest.Layout{Fortran: true, BigEndian: true}))
+	f.Add(npytest.Encode([]int{2, 26}, seq(52), npytest.Layout{BigEndian: true, Dtype: "f2"}))
+	f.Add(npytest.Encode([]int{6, 2}, seq(12), npytest.Layout{Fortran: true, Dtype: "f2"}))
+	claims := npytest.Encode([]int{40, 3}, seq(120), npytest.Layout{Fortran: true, BigEndian: true, Dtype: "f8"})
+	f.Add(claims[:len(claims)-20*8]) // 20 values short of its claim
 	f.Add(npy("{'descr': '>f4', 'fortran_order': True, 'shape': (2L, 3L), }", f32bytes(1, 2, 3, 4, 5, 6)))
 	f.Add([]byte(magic + "\x02\x00\xff\xff\xff\xff"))
 	f.Add([]byte(magic + "\x03\x00\x10\x00\x00\x00{'descr': '>f2'}"))

@@ -8,10 +8,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 	"github.com/podium-dev/podium/internal/testdata"
 )
 
@@ -99,7 +101,7 @@ func TestFortranOrder(t *testing.T) {
 			for i := range c {
 				c[i] = float64(i)
 			}
-			raw := npyBytes(shape, "f8", big, true, fortran(shape, c))
+			raw := npytest.Encode(shape, c, npytest.Layout{Dtype: "f8", BigEndian: big, Fortran: true})
 			path := filepath.Join(t.TempDir(), "a.npy")
 			if err := os.WriteFile(path, raw, 0o644); err != nil {
 				t.Fatal(err)
@@ -119,100 +121,11 @@ func TestFortranOrder(t *testing.T) {
 	}
 }
 
-// fortran returns the C-ordered values c of the given shape in Fortran order.
-func fortran(shape []int, c []float64) []float64 {
-	out := make([]float64, 0, len(c))
-	idx := make([]int, len(shape))
-	for range c {
-		at, stride := 0, 1
-		for k := len(shape) - 1; k >= 0; k-- {
-			at += idx[k] * stride
-			stride *= shape[k]
-		}
-		out = append(out, c[at])
-		for k := 0; k < len(shape); k++ { // first index fastest
-			if idx[k]++; idx[k] < shape[k] {
-				break
-			}
-			idx[k] = 0
-		}
-	}
-	return out
-}
-
-// npyBytes encodes values as a version-1 .npy of the given float kind ("f2",
-// "f4" or "f8"), byte order and order flag.
-func npyBytes(shape []int, kind string, big, fortranOrder bool, values []float64) []byte {
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
-	}
-	tuple := strings.Join(dims, ", ")
-	if len(shape) == 1 {
-		tuple += ","
-	}
-	order, bo := "<", binary.ByteOrder(binary.LittleEndian)
-	if big {
-		order, bo = ">", binary.BigEndian
-	}
-	flag := "False"
-	if fortranOrder {
-		flag = "True"
-	}
-	var data bytes.Buffer
-	for _, v := range values {
-		switch kind {
-		case "f2":
-			binary.Write(&data, bo, floatToHalf(float32(v)))
-		case "f4":
-			binary.Write(&data, bo, float32(v))
-		default:
-			binary.Write(&data, bo, v)
-		}
-	}
-	return npy(fmt.Sprintf("{'descr': '%s%s', 'fortran_order': %s, 'shape': (%s), }", order, kind, flag, tuple), data.Bytes())
-}
-
-// floatToHalf rounds to the nearest binary16 by search over its 65 536 values
-// (slow, but independent of the decoder under test).
-func floatToHalf(f float32) uint16 {
-	best, bestErr := uint16(0), math.Inf(1)
-	for h := range 1 << 16 {
-		v := halfByFormula(uint16(h))
-		if e := math.Abs(v - float64(f)); e < bestErr {
-			best, bestErr = uint16(h), e
-		}
-	}
-	return best
-}
-
-// halfByFormula is binary16's definition: (−1)^s · 2^(e−15) · (1 + m/1024),
-// subnormals 2^−14 · m/1024.
-func halfByFormula(h uint16) float64 {
-	s, e, m := h>>15, int(h>>10&0x1f), float64(h&0x3ff)
-	var v float64
-	switch e {
-	case 0:
-		v = math.Ldexp(m/1024, -14)
-	case 31:
-		v = math.Inf(1)
-		if m != 0 {
-			v = math.NaN()
-		}
-	default:
-		v = math.Ldexp(1+m/1024, e-15)
-	}
-	if s == 1 {
-		v = -v
-	}
-	return v
-}
-
 // Every one of the 65 536 half-precision values widens to what binary16's
 // definition says.
 func TestHalfToFloat32Exhaustive(t *testing.T) {
 	for h := range 1 << 16 {
-		got, want := halfToFloat32(uint16(h)), halfByFormula(uint16(h))
+		got, want := halfToFloat32(uint16(h)), npytest.HalfValue(uint16(h))
 		if math.IsNaN(want) {
 			if !math.IsNaN(float64(got)) {
 				t.Fatalf("%#04x: %v, want NaN", h, got)
@@ -228,7 +141,7 @@ func TestHalfToFloat32Exhaustive(t *testing.T) {
 func TestFloat16BothByteOrders(t *testing.T) {
 	vals := []float64{0, 1, -2.5, 0.333, 65504, 6e-8, -0.0001}
 	for _, big := range []bool{false, true} {
-		shape, got, err := Decode64(bytes.NewReader(npyBytes([]int{7}, "f2", big, false, vals)))
+		shape, got, err := Decode64(bytes.NewReader(npytest.Encode([]int{7}, vals, npytest.Layout{Dtype: "f2", BigEndian: big})))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,11 +189,25 @@ func TestRefusedDtypeNamesFile(t *testing.T) {
 // the size of the claim is allocated.
 func TestShortFileRefusedBeforeAllocating(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "short.npy")
-	raw := npyBytes([]int{3, 4}, "f4", false, true, make([]float64, 12))
+	raw := npytest.Encode([]int{3, 4}, make([]float64, 12), npytest.Layout{Fortran: true})
 	if err := os.WriteFile(path, raw[:len(raw)-5], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "truncated data: 10 of 12 values present") {
 		t.Fatalf("error %v", err)
+	}
+	liar := filepath.Join(t.TempDir(), "liar.npy")
+	if err := os.WriteFile(liar, npy("{'descr': '>f8', 'fortran_order': True, 'shape': (1000, 1000000), }", f64bytes(1, 2, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Read(liar)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated data: 3 of 1000000000 values present") {
+		t.Fatalf("error %v", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Fatalf("reading a 3-value file that claims 10⁹ allocated %d bytes", got)
 	}
 }

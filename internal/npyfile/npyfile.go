@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"codeberg.org/sbinet/npyio"
@@ -81,7 +82,7 @@ func ReadHeader(path string) (Header, error) {
 	defer f.Close()
 	h, err := DecodeHeader(bufio.NewReader(f))
 	if err != nil {
-		return Header{}, fmt.Errorf("read %s: %w", path, err)
+		return Header{}, readError(path, err)
 	}
 	return h, nil
 }
@@ -109,7 +110,7 @@ func readFile[T float32 | float64](path string) (Header, []T, error) {
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return Header{}, nil, fmt.Errorf("read %s: %w", path, err)
+		return Header{}, nil, readError(path, err)
 	}
 	size := st.Size()
 	if !st.Mode().IsRegular() {
@@ -117,7 +118,7 @@ func readFile[T float32 | float64](path string) (Header, []T, error) {
 	}
 	h, data, err := decode[T](bufio.NewReaderSize(f, 64<<10), size)
 	if err != nil {
-		return Header{}, nil, fmt.Errorf("read %s: %w", path, err)
+		return Header{}, nil, readError(path, err)
 	}
 	return h, data, nil
 }
@@ -146,6 +147,12 @@ func decode[T float32 | float64](r io.Reader, size int64) (Header, []T, error) {
 		return Header{}, nil, fmt.Errorf("shape %v: %w", h.Shape, err)
 	}
 	return h, data, nil
+}
+
+// readError names the file: "read PATH: cause", as an *fs.PathError so that
+// a caller with its own wording of the path can take the cause alone.
+func readError(path string, err error) error {
+	return &fs.PathError{Op: "read", Path: path, Err: err}
 }
 
 func truncated(have, want int) error {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 )
 
 // BenchmarkReadMel60s reads a 60 s mel ([5400,128] float32, 2.7 MB, from
@@ -22,11 +24,7 @@ func BenchmarkReadMel60s(b *testing.B) {
 	dir := b.TempDir()
 	paths := map[bool]string{false: filepath.Join(dir, "c.npy"), true: filepath.Join(dir, "fortran.npy")}
 	for f, path := range paths {
-		vals := c
-		if f {
-			vals = fortran([]int{rows, bands}, c)
-		}
-		if err := os.WriteFile(path, npyBytes([]int{rows, bands}, "f4", false, f, vals), 0o644); err != nil {
+		if err := os.WriteFile(path, npytest.Encode([]int{rows, bands}, c, npytest.Layout{Fortran: f}), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,23 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 	"github.com/podium-dev/podium/internal/testdata"
 )
 
 // npy builds a version-1 .npy stream by hand, so the tests do not depend on
 // the writer they check against.
-func npy(header string, data []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(magic)
-	b.Write([]byte{1, 0})
-	// Pad like NumPy: the data start on a 64-byte boundary, header ends in \n.
-	pad := 64 - (10+len(header)+1)%64
-	h := header + strings.Repeat(" ", pad%64) + "\n"
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	b.Write(data)
-	return b.Bytes()
-}
+func npy(header string, data []byte) []byte { return npytest.WithHeader(header, data) }
 
 func f32bytes(v ...float32) []byte {
 	var b bytes.Buffer
