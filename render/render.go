@@ -152,9 +152,6 @@ func (b *batch) run(ctx context.Context) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	if err := b.noteTempFolders(todo); err != nil {
-		return err
-	}
 	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
 		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
 	if err != nil {
@@ -303,10 +300,9 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
 	}
-	b.lock.removeStaleTemps(finals)
-	temps := make([]string, len(finals))
-	for i, f := range finals {
-		temps[i] = b.lock.tempName(f)
+	temps, err := b.lock.tempFiles(finals)
+	if err != nil {
+		return fail(err)
 	}
 	defer func() {
 		for _, t := range temps {

@@ -420,14 +420,19 @@ func (l *folderLock) removeStaleTemps(finals []string) {
 	}
 }
 
-// noteTempFolders records in the run's journal the folders the songs todo
-// will write in, before any is written.
-func (b *batch) noteTempFolders(todo []int) error {
-	var dirs []string
-	for _, i := range todo {
-		for _, o := range b.outputs(b.ins[i]) {
-			dirs = append(dirs, filepath.Dir(o))
-		}
+// tempFiles names the temporary files of one song's outputs, before they
+// are written: it notes their folders in the run's journal, so that a run
+// that takes over after this one was killed knows where to look, and
+// removes what dead runs left of these outputs.
+func (l *folderLock) tempFiles(finals []string) ([]string, error) {
+	temps := make([]string, len(finals))
+	dirs := make([]string, len(finals))
+	for i, f := range finals {
+		temps[i], dirs[i] = l.tempName(f), filepath.Dir(f)
 	}
-	return b.lock.run.note(dirs)
+	if err := l.run.note(dirs); err != nil {
+		return nil, err
+	}
+	l.removeStaleTemps(finals)
+	return temps, nil
 }
