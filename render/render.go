@@ -55,10 +55,11 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
-	b := &batch{opt: opt, rep: &rep, lock: lock, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
+	b.lock = lock
 	// Discovery errors (an unreadable folder, a missing argument) belong to
 	// no shard in particular: every shard reports them.
 	for _, in := range ins {
@@ -127,10 +128,10 @@ type batch struct {
 	mu  sync.Mutex // guards rep and the report file
 	rep *Report
 
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
+
 	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
 	engine infer.Engine
-
-	lock *folderLock // this run's lock and journal: name and clean up temporary files
 }
 
 // run renders the entries with opt.Jobs songs at once.
