@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -125,10 +124,10 @@ type batch struct {
 	board      *board // nil without progress bars
 	batchBar   *progressbar.ProgressBar
 
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
+
 	mu  sync.Mutex // guards rep and the report file
 	rep *Report
-
-	lock *folderLock // this run's lock and journal: name and clean up temporary files
 
 	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
 	engine infer.Engine
@@ -476,15 +475,14 @@ func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, err
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
 	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	if err := child.Run(cmd); err != nil {
+	out, err := child.Output(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}
 	var doc struct {
 		Streams []probeStream `json:"streams"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(out, &doc); err != nil {
 		return nil, fmt.Errorf("ffprobe %s: %w", path, err)
 	}
 	return doc.Streams, nil
