@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,10 +54,11 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
-	b := &batch{opt: opt, rep: &rep, lock: lock, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
+	b.lock = lock
 	// Discovery errors (an unreadable folder, a missing argument) belong to
 	// no shard in particular: every shard reports them.
 	for _, in := range ins {
@@ -124,13 +124,13 @@ type batch struct {
 	board      *board // nil without progress bars
 	batchBar   *progressbar.ProgressBar
 
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
+
 	mu  sync.Mutex // guards rep and the report file
 	rep *Report
 
 	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
 	engine infer.Engine
-
-	lock *folderLock // this run's lock and journal: name and clean up temporary files
 }
 
 // run renders the entries with opt.Jobs songs at once.
@@ -151,9 +151,6 @@ func (b *batch) run(ctx context.Context) error {
 	b.saveReport()
 	if len(todo) == 0 {
 		return nil
-	}
-	if err := b.noteTempFolders(todo); err != nil {
-		return err
 	}
 	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
 		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
@@ -303,10 +300,9 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
 	}
-	b.lock.removeStaleTemps(finals)
-	temps := make([]string, len(finals))
-	for i, f := range finals {
-		temps[i] = b.lock.tempName(f)
+	temps, err := b.lock.tempFiles(finals)
+	if err != nil {
+		return fail(err)
 	}
 	defer func() {
 		for _, t := range temps {
@@ -479,15 +475,14 @@ func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, err
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
 	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	if err := child.Run(cmd); err != nil {
+	out, err := child.Output(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}
 	var doc struct {
 		Streams []probeStream `json:"streams"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(out, &doc); err != nil {
 		return nil, fmt.Errorf("ffprobe %s: %w", path, err)
 	}
 	return doc.Streams, nil

@@ -34,7 +34,10 @@ import (
 // The rule: a temporary file "<…>.tmp-<id>" is removed when the journal of
 // run <id>, in its folder or any folder above (the output folder of the run
 // that made it), is missing or not locked. A journal with its lock held
-// means a live run, whatever host it runs on: its files stay.
+// means a live run, whatever host it runs on: its files stay. Temporary
+// files that name no run (atomicfile's, of the report; an older podium's)
+// are removed only by a run of the shard that writes those outputs, which
+// holds that shard's lock.
 
 // journalPrefix begins the name of a run's journal.
 const journalPrefix = ".podium-run-"
@@ -121,9 +124,7 @@ func startJournal(outDir string, me LockHolder) (*runJournal, error) {
 			os.Remove(p)
 			return nil, fmt.Errorf("run journal %s: %w", p, err)
 		}
-		// Blocking: nobody else takes this file's lock, except a clean-up
-		// looking at it for a moment.
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil && !noFlock(err) {
+		if err := lockNew(f); err != nil && !noFlock(err) {
 			return fail(err)
 		}
 		line, _ := json.Marshal(me)
@@ -142,6 +143,18 @@ func startJournal(outDir string, me LockHolder) (*runJournal, error) {
 		return &runJournal{id: me.Run, outDir: outDir, path: p, f: f, noted: map[string]bool{}}, nil
 	}
 	return nil, fmt.Errorf("output folder %s: cannot create a run journal", outDir)
+}
+
+// lockNew takes the lock of a journal just created. Nobody else takes it,
+// but a clean-up may be looking at it for a moment (with a shared lock).
+func lockNew(f *os.File) error {
+	for wait := time.Millisecond; ; wait *= 2 {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EWOULDBLOCK) || wait > time.Second {
+			return err
+		}
+		time.Sleep(wait)
+	}
 }
 
 // note adds folders (under the output folder) to the journal before the run
@@ -227,8 +240,11 @@ func journalState(p, outDir, host string) (runState, []string) {
 	}
 	defer f.Close()
 	lockErr := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
-	if lockErr == nil {
+	switch {
+	case lockErr == nil:
 		defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	case errors.Is(lockErr, syscall.EWOULDBLOCK):
+		return runAlive, nil
 	}
 	h, dirs, ok := readJournal(f, outDir)
 	var age time.Duration
@@ -272,7 +288,10 @@ func noFlock(err error) bool {
 
 // orphanSweep removes temporary files of dead runs, deciding each run once.
 type orphanSweep struct {
-	self  string // this run's id: alive, and its journal is not opened (see judgeRun)
+	// This run's id: alive, and its journal is never opened again (where
+	// flock is emulated with per-process record locks, as on some NFS
+	// clients, closing a second descriptor would drop the lock).
+	self  string
 	host  string
 	known map[string]bool // run id → alive
 }
@@ -317,10 +336,12 @@ func (s *orphanSweep) alive(id, dir string) bool {
 // removes those that name no run (an older podium's ".song.mp4.tmp-<pid>",
 // atomicfile's ".report.json.tmp-<random>"): only the holder of the lock of
 // the shard that renders those outputs writes them, and that is us.
-func (s *orphanSweep) sweepFolder(dir string, finals ...string) {
+// It reports whether it read the folder and removed all it meant to (a
+// folder that is gone counts as done).
+func (s *orphanSweep) sweepFolder(dir string, finals ...string) bool {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return
+		return errors.Is(err, os.ErrNotExist)
 	}
 	var stale []string
 	byRun := map[string][]string{}
@@ -345,9 +366,13 @@ func (s *orphanSweep) sweepFolder(dir string, finals ...string) {
 			stale = append(stale, names...)
 		}
 	}
+	done := true
 	for _, name := range stale {
-		os.Remove(filepath.Join(dir, name))
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			done = false
+		}
 	}
+	return done
 }
 
 // tempOfAny reports whether name is a temporary file of one of finals (or
@@ -370,9 +395,11 @@ func (l *folderLock) removeDeadRuns(outDir string) {
 	if err != nil {
 		return
 	}
-	dirs := []string{outDir}
-	seen := map[string]bool{outDir: true}
-	var dead []string
+	type deadRun struct {
+		journal string
+		dirs    []string
+	}
+	var dead []deadRun
 	for _, e := range entries {
 		id, ok := strings.CutPrefix(e.Name(), journalPrefix)
 		if !ok || !validRunID(id) || id == s.self || e.IsDir() {
@@ -380,25 +407,27 @@ func (l *folderLock) removeDeadRuns(outDir string) {
 		}
 		p := filepath.Join(outDir, e.Name())
 		st, noted := journalState(p, outDir, s.host)
-		if st != runDead {
-			s.known[id] = true
-			continue
+		s.known[id] = st != runDead
+		if st == runDead {
+			dead = append(dead, deadRun{p, noted})
 		}
-		s.known[id] = false
-		dead = append(dead, p)
-		for _, d := range noted {
-			if !seen[d] {
-				seen[d] = true
-				dirs = append(dirs, d)
+	}
+	swept := map[string]bool{outDir: s.sweepFolder(outDir)}
+	for _, r := range dead {
+		done := swept[outDir]
+		for _, d := range r.dirs {
+			ok, seen := swept[d]
+			if !seen {
+				ok = s.sweepFolder(d)
+				swept[d] = ok
 			}
+			done = done && ok
 		}
-	}
-	for _, d := range dirs {
-		s.sweepFolder(d)
-	}
-	// Last, so that a clean-up killed half-way is done again next time.
-	for _, p := range dead {
-		os.Remove(p)
+		// Last, and only once all is gone: a journal is the only record
+		// of where its run's files are.
+		if done {
+			os.Remove(r.journal)
+		}
 	}
 }
 
@@ -420,14 +449,19 @@ func (l *folderLock) removeStaleTemps(finals []string) {
 	}
 }
 
-// noteTempFolders records in the run's journal the folders the songs todo
-// will write in, before any is written.
-func (b *batch) noteTempFolders(todo []int) error {
-	var dirs []string
-	for _, i := range todo {
-		for _, o := range b.outputs(b.ins[i]) {
-			dirs = append(dirs, filepath.Dir(o))
-		}
+// tempFiles names the temporary files of one song's outputs, before they
+// are written: it notes their folders in the run's journal, so that a run
+// that takes over after this one was killed knows where to look, and
+// removes what dead runs left of these outputs.
+func (l *folderLock) tempFiles(finals []string) ([]string, error) {
+	temps := make([]string, len(finals))
+	dirs := make([]string, len(finals))
+	for i, f := range finals {
+		temps[i], dirs[i] = l.tempName(f), filepath.Dir(f)
 	}
-	return b.lock.run.note(dirs)
+	if err := l.run.note(dirs); err != nil {
+		return nil, err
+	}
+	l.removeStaleTemps(finals)
+	return temps, nil
 }

@@ -16,7 +16,11 @@
 // podium (see README).
 package child
 
-import "os/exec"
+import (
+	"bytes"
+	"errors"
+	"os/exec"
+)
 
 // Run starts cmd with Start and waits for it, as exec.Cmd.Run does.
 func Run(cmd *exec.Cmd) error {
@@ -24,4 +28,16 @@ func Run(cmd *exec.Cmd) error {
 		return err
 	}
 	return cmd.Wait()
+}
+
+// Output runs cmd with Start and returns its standard output, as
+// exec.Cmd.Output does (standard error goes where cmd.Stderr says).
+func Output(cmd *exec.Cmd) ([]byte, error) {
+	if cmd.Stdout != nil {
+		return nil, errors.New("exec: Stdout already set")
+	}
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	err := Run(cmd)
+	return out.Bytes(), err
 }

@@ -184,7 +184,7 @@ func TestChildStartsAtProcessPriority(t *testing.T) {
 }
 
 // TestRunKeepsSysProcAttr: Run waits, reports the exit status, and Start
-// keeps what the caller set in SysProcAttr.
+// keeps what the caller set in SysProcAttr; Output returns what was written.
 func TestRunKeepsSysProcAttr(t *testing.T) {
 	cmd := exec.Command("sh", "-c", "exit 3")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -197,5 +197,8 @@ func TestRunKeepsSysProcAttr(t *testing.T) {
 	}
 	if err := Run(exec.Command("/no/such/program")); err == nil {
 		t.Fatal("a missing program started")
+	}
+	if out, err := Output(exec.Command("echo", "podium")); err != nil || string(out) != "podium\n" {
+		t.Fatalf("Output: %q, %v", out, err)
 	}
 }
