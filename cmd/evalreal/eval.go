@@ -283,6 +283,8 @@ type score struct {
 	f         float64
 	level     beateval.Variant
 	leadMs    float64 // median time from ictus to the nearest beat of that level
+	beatF     float64 // the beat tracker's own beats against the grid, the same way
+	beatMs    float64 // median time from the grid to the heard beat
 }
 
 // scoreIctus finds the right wrist's ictuses and scores them.
@@ -300,17 +302,23 @@ func scoreIctus(p piece, an beat.Analysis, m motion.Motion) score {
 			inside++
 		}
 	}
+	heard := make([]float64, len(an.Beats))
+	for i, b := range an.Beats {
+		heard[i] = b.Time
+	}
+	bf, blevel := beateval.TempoFMeasure(heard, p.truth, tolerance)
 	return score{name: p.name, bpm: p.bpm, heard: an.Tempo, perMinute: float64(inside) / minutes, f: f, level: level,
-		leadMs: -1000 * beateval.MedianOffset(ict, beateval.Levels(p.truth)[level], 0.1)}
+		leadMs: -1000 * beateval.MedianOffset(ict, beateval.Levels(p.truth)[level], 0.1),
+		beatF:  bf, beatMs: 1000 * beateval.MedianOffset(heard, beateval.Levels(p.truth)[blevel], 0.1)}
 }
 
 func printScores(out io.Writer, scored []score) {
 	fmt.Fprintf(out, "Right-wrist ictus F-measure (±%.0f ms, best of grid / every other beat / grid with midpoints)\n", 1000*tolerance)
-	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms")
+	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s   %7s %8s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms", "beats F", "beat ms")
 	var sum float64
 	worst := math.Inf(1)
 	for _, s := range scored {
-		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs)
+		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f   %7.3f %+8.0f\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs, s.beatF, s.beatMs)
 		sum += s.f
 		worst = math.Min(worst, s.f)
 	}
