@@ -50,10 +50,16 @@ const (
 	// 2048-sample analysis window centred on a frame hears a note before the
 	// frame's own time).
 	onsetLatency = -0.012
-	minBPM       = 48.0  // the slowest beat a conductor gives
-	maxBPM       = 192.0 // the fastest
-	lowBands     = 16    // the lowest mel bands (below ~420 Hz): bass and timpani
-	kickBands    = 8     // the lowest of them (below ~210 Hz): kick drum, bass, timpani
+	// conductorBPM and conductorOctaves weigh the levels of one pulse (a
+	// beat, its half and its double) by the tempo a conductor beats: a
+	// ballad's eighths at 190 are beaten in quarters at 95, a march at 176
+	// stays in quarters.
+	conductorBPM     = 130.0
+	conductorOctaves = 0.5
+	minBPM           = 48.0  // the slowest beat a conductor gives
+	maxBPM           = 192.0 // the fastest
+	lowBands         = 16    // the lowest mel bands (below ~420 Hz): bass and timpani
+	kickBands        = 8     // the lowest of them (below ~210 Hz): kick drum, bass, timpani
 	// kickGuide is how much the kick band's phase evidence (kickPhase)
 	// counts, beside the full band's onset, in placing the beats. In rock
 	// and pop the kick and the bass fall on the beat while snare, hi-hat and
@@ -77,6 +83,7 @@ type features struct {
 	onset   []float32 // spectral flux of the dB mel, all bands, normalised to unit std
 	low     []float32 // spectral flux of the lowest bands
 	kick    []float32 // spectral flux of the kick bands, normalised to unit std
+	snare   []float32 // spectral flux of the low bands above them (snare body, ~210–420 Hz), unit std
 	loud    []float32 // mean dB-mel value (the mel is dB/80 + 1), lightly smoothed
 	active  []bool
 	chroma  []float32 // per-frame mean over the mid bands in 8 groups, for harmonic change
@@ -144,7 +151,7 @@ func computeFeatures(mel audio.Mel) features {
 	n := mel.Frames
 	const groups = 8
 	fe := features{
-		onset: make([]float32, n), low: make([]float32, n), kick: make([]float32, n), loud: make([]float32, n),
+		onset: make([]float32, n), low: make([]float32, n), kick: make([]float32, n), snare: make([]float32, n), loud: make([]float32, n),
 		active: make([]bool, n), chroma: make([]float32, n*groups), nGroups: groups,
 	}
 	// Column 0 is the highest band: the low bands are the last columns; the
@@ -190,6 +197,7 @@ func computeFeatures(mel audio.Mel) features {
 		}
 		flux, kflux, sum := (f0+f1)+(f2+f3), k0+k1, (s0+s1)+(s2+s3)
 		lflux := l0 + l1 + kflux
+		fe.snare[t] = (l0 + l1) / 2
 		fe.onset[t], fe.low[t], fe.kick[t], fe.loud[t] = (flux+lflux)/2, lflux/2, kflux/2, sum/audio.MelBands
 		g := (*[groups]float32)(fe.chroma[t*groups : (t+1)*groups])
 		for k := range g {
@@ -202,6 +210,7 @@ func computeFeatures(mel audio.Mel) features {
 	// means the same for quiet and loud songs.
 	unitSpread(fe.onset)
 	unitSpread(fe.kick)
+	unitSpread(fe.snare)
 	// Loudness: smoothed forward and backward (about 0.1 s) so it has no lag.
 	series.SmoothInPlace(fe.loud, 0.1*melRate)
 	// Music sounds where the loudness stands clearly above the floor; the
@@ -276,7 +285,8 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 	n := len(onset)
 	minLag := int(math.Floor(60 * beatRate / maxBPM))
 	maxLag := int(math.Ceil(60 * beatRate / minBPM))
-	nl := maxLag + 1
+	// Lags up to twice the slowest beat: a period's comb includes its double.
+	nl := 2*maxLag + 1
 	// Mean-removed onset over active frames; silence contributes nothing.
 	var s float64
 	cnt := 0
@@ -311,7 +321,7 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 			continue
 		}
 		b := bins[(t/beatRate)*nl:]
-		lo := max(0, t-maxLag)
+		lo := max(0, t-(nl-1))
 		for u := t; u >= lo; u-- {
 			b[t-u] += xt * x[u]
 		}
@@ -337,7 +347,9 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 	for sec := 0; sec < secs; sec++ {
 		clear(win)
 		for w := max(0, sec-half); w < min(secs, sec+half); w++ {
-			for l := 0; l < nl; l++ {
+			// The local comb stays within the beat range: a doubled lag
+			// scored as strongly as the beat would halve a fast section.
+			for l := 0; l <= maxLag; l++ {
 				win[l] += float64(bins[w*nl+l])
 			}
 		}
@@ -346,14 +358,14 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 		top := 1e-9
 		for l := lo; l <= hi; l++ {
 			v := win[l]
-			if 2*l < nl {
+			if 2*l <= maxLag {
 				v += 0.5 * win[2*l]
 			}
 			top = math.Max(top, v)
 		}
 		for l := lo; l <= hi; l++ {
 			v := win[l]
-			if 2*l < nl {
+			if 2*l <= maxLag {
 				v += 0.5 * win[2*l]
 			}
 			score[sec*ns+l-lo] = float32(math.Max(v, 0) / top)
@@ -373,11 +385,14 @@ func tempoTrack(onset []float32, active []bool) (float64, []float32) {
 	return period, periods
 }
 
-// choosePeriod picks the beat period from a global autocorrelation: the lag
-// with the best autocorrelation weighted by a broad prior around 110 BPM, then
-// the fastest related level (a half or a third of it) whose own
-// autocorrelation is nearly as strong: the beat a conductor gives is the
-// fastest clear pulse, not the bar.
+// choosePeriod picks the beat period from a global autocorrelation. The
+// strongest periodicity (a local maximum of the autocorrelation) fixes the
+// family of related periods: its doublings and halvings, and its thirds where
+// it is a bar of three (its third is a clear peak, its half is not). Among the
+// members the music supports (a clear peak of their own) it takes the one
+// whose comb (the lag and its double) weighted by the tempo a conductor would
+// beat (conductorBPM) is best. Levels in a 3:2 ratio never compete, so a
+// beat is never taken for a dotted one.
 func choosePeriod(ac []float64, minLag, maxLag int) float64 {
 	comb := func(l int) float64 {
 		v := ac[l]
@@ -386,23 +401,40 @@ func choosePeriod(ac []float64, minLag, maxLag int) float64 {
 		}
 		return v
 	}
-	best, bestScore := minLag, math.Inf(-1)
+	isPeak := func(l int) bool { return ac[l] >= ac[l-1] && ac[l] >= ac[min(l+1, len(ac)-1)] }
+	anchor := -1
 	for l := minLag; l <= maxLag; l++ {
-		if !(ac[l] >= ac[l-1] && ac[l] >= ac[min(l+1, len(ac)-1)]) {
-			continue // local maxima only
-		}
-		bpm := 60 * beatRate / float64(l)
-		d := math.Log2(bpm / 110)
-		sc := comb(l) * math.Exp(-d*d/(2*0.9*0.9))
-		if sc > bestScore {
-			best, bestScore = l, sc
+		if isPeak(l) && (anchor < 0 || ac[l] > ac[anchor]) {
+			anchor = l
 		}
 	}
-	for _, div := range []int{2, 3} {
-		l := peakNear(ac, float64(best)/float64(div), minLag, maxLag)
-		if l >= minLag && ac[l] >= 0.6*ac[best] {
-			best = l
-			break
+	if anchor < 0 {
+		return refine(ac, peakNear(ac, float64(minLag+maxLag)/2, minLag, maxLag))
+	}
+	// A member is supported when a peak within ±8 % of its lag is clear.
+	member := func(lag float64) int {
+		l := peakNear(ac, lag, minLag, maxLag)
+		if l < 0 || !isPeak(l) || ac[l] < 0.12*ac[anchor] {
+			return -1
+		}
+		return l
+	}
+	base := float64(anchor)
+	if half := member(base / 2); half < 0 {
+		if third := member(base / 3); third >= 0 && ac[third] >= 0.3*ac[anchor] {
+			base = float64(third) // a bar of three: its beats
+		}
+	}
+	best, bestScore := anchor, math.Inf(-1)
+	for _, f := range []float64{0.25, 0.5, 1, 2, 4} {
+		l := member(base * f)
+		if l < 0 {
+			continue
+		}
+		bpm := 60 * beatRate / float64(l)
+		d := math.Log2(bpm / conductorBPM)
+		if sc := comb(l) * math.Exp(-d*d/(2*conductorOctaves*conductorOctaves)); sc > bestScore {
+			best, bestScore = l, sc
 		}
 	}
 	return refine(ac, best)
@@ -473,7 +505,18 @@ func viterbiLags(score []float32, secs, ns, lo int, period float64) []float64 {
 		}
 	}
 	for sec := secs - 1; sec >= 0; sec-- {
-		path[sec] = float64(lo + i)
+		// Between whole lags by a parabola through the second's scores: at
+		// 45 Hz one lag is 6 % of a fast beat, and a rigid tracker would
+		// drift off the beat by that much.
+		row := score[sec*ns : (sec+1)*ns]
+		d := 0.0
+		if i > 0 && i < ns-1 {
+			a, b, c := float64(row[i-1]), float64(row[i]), float64(row[i+1])
+			if den := a - 2*b + c; den < 0 {
+				d = math.Max(-0.5, math.Min(0.5, 0.5*(a-c)/den))
+			}
+		}
+		path[sec] = float64(lo+i) + d
 		i = int(back[sec*ns+i])
 	}
 	return path
@@ -666,8 +709,59 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 		})
 		out = append(out, f)
 	}
+	steady(beats, out, periods)
 	return beats, out
 }
+
+// steady evens out the beat times where the beat is regular: each beat moves
+// most of the way to a straight line through its six neighbours (index
+// against time), unless it lies far from it (a tempo change, rubato), where
+// the music's own time stands. The onset peak of a real mix wanders by
+// 10–40 ms around the beat (a guitar's pick before the kick, a flam); a
+// conductor's beat does not.
+func steady(beats []Beat, frames []int, periods []float32) {
+	const (
+		half   = 3
+		keep   = 0.3   // share of the deviation from the line that stays
+		beyond = 0.045 // seconds: farther from the line is the music's own time
+	)
+	nb := len(beats)
+	raw := make([]float64, nb)
+	for i, b := range beats {
+		raw[i] = b.Time
+	}
+	for i := range beats {
+		p := float64(periods[frames[i]]) / melRate
+		lo, hi := i, i
+		// Neighbours within one stretch of regular beats.
+		for lo > 0 && i-lo < half && inStep(raw[lo]-raw[lo-1], p) {
+			lo--
+		}
+		for hi < nb-1 && hi-i < half && inStep(raw[hi+1]-raw[hi], p) {
+			hi++
+		}
+		if hi-lo < 4 {
+			continue
+		}
+		var sx, sy, sxx, sxy float64
+		for j := lo; j <= hi; j++ {
+			x := float64(j - i)
+			sx += x
+			sy += raw[j]
+			sxx += x * x
+			sxy += x * raw[j]
+		}
+		m := float64(hi - lo + 1)
+		slope := (m*sxy - sx*sy) / (m*sxx - sx*sx)
+		line := (sy - slope*sx) / m
+		if d := raw[i] - line; math.Abs(d) < beyond {
+			beats[i].Time = line + keep*d
+		}
+	}
+}
+
+// inStep says whether an interval is one beat of period p.
+func inStep(d, p float64) bool { return d > 0.75*p && d < 1.33*p }
 
 func median(x []float32) float32 {
 	c := slices.Clone(x)

@@ -15,7 +15,7 @@ import (
 const (
 	// lead is how long before the sound the ictus comes: players follow the
 	// point of maximal deceleration and sound follows it by 30–50 ms (SPEC §7).
-	lead = 0.040
+	lead = 0.033
 	// planeY is the height of the ictus plane of the right hand; every beat of
 	// the pattern lands on it. planeYL is the left hand's.
 	planeY  = 0.70
@@ -281,7 +281,10 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 		defPeriod = 60 / an.Tempo
 	}
 	for k, b := range an.Beats {
-		pl.ictus[k] = b.Time - lead
+		// On a motion frame: the frame of the ictus is then the stroke's
+		// lowest point exactly, and the lead seen at 30 fps stays within
+		// half a frame of the intended one.
+		pl.ictus[k] = math.Round((b.Time-lead)*motion.Rate) / motion.Rate
 	}
 	// A stretch of conducting ends where the next beat is far (a rest, a
 	// fermata) or the music stops in between.
