@@ -64,9 +64,11 @@ samples:
 models:
 	$(GO) run ./cmd/mkmodels -o testdata/models
 
-# The contact sheet shown in the README.
+# The contact sheet shown in the README: the samples and one real mix from
+# ../shared (its audio stays there; only the PNG is committed).
+SHEET_REAL ?= ../shared/realmusic/escape_from_chaosland.ogg
 contact-sheet: setup
-	$(GO) run ./cmd/contactsheet -samples $(SAMPLES) -out docs/img/contact_sheet.png
+	$(GO) run ./cmd/contactsheet -samples $(SAMPLES) -real $(SHEET_REAL) -out docs/img/contact_sheet.png
 
 # The built-in conductor on real music (issue 12): right-wrist ictus F on every
 # annotated piece of REAL and SAMPLES, and movement against M2S-GAN's on the
