@@ -13,7 +13,7 @@ SAMPLES    ?= test_samples
 RESULTS    ?= results
 RENDER_FLAGS ?=
 
-.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet compare-picture evaluate fuzz clean
+.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet compare-picture eval-real evaluate fuzz clean
 
 run: setup ort build
 	./$(BIN)/render -o $(RESULTS) $(RENDER_FLAGS) $(SAMPLES)
@@ -64,9 +64,19 @@ samples:
 models:
 	$(GO) run ./cmd/mkmodels -o testdata/models
 
-# The contact sheet shown in the README.
+# The contact sheet shown in the README: the samples and one real mix from
+# ../shared (its audio stays there; only the PNG is committed).
+SHEET_REAL ?= ../shared/realmusic/escape_from_chaosland.ogg
 contact-sheet: setup
-	$(GO) run ./cmd/contactsheet -samples $(SAMPLES) -out docs/img/contact_sheet.png
+	$(GO) run ./cmd/contactsheet -samples $(SAMPLES) -real $(SHEET_REAL) -out docs/img/contact_sheet.png
+
+# The built-in conductor on real music (issue 12): right-wrist ictus F on every
+# annotated piece of REAL and SAMPLES, and movement against M2S-GAN's on the
+# real recordings, e.g. make eval-real REAL='../shared/realmusic ~/music'.
+REAL          ?= ../shared/realmusic ../shared/realmusic/unannotated
+EVALREAL_FLAGS ?=
+eval-real: setup ort
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) run ./cmd/evalreal -samples $(SAMPLES) $(EVALREAL_FLAGS) $(REAL)
 
 # The side-by-side frame shown in the README: a frame of the video render makes
 # with --compare (the built-in conductor, the still pose and a model: M2S-GAN

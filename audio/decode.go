@@ -15,6 +15,8 @@ import (
 	"unsafe"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
+
+	"github.com/podium-dev/podium/internal/child"
 )
 
 // decode runs ffmpeg on path and streams the samples through mix-down →
@@ -47,7 +49,7 @@ func decode(ctx context.Context, path string, opt Options) (Mel, Info, error) {
 	if err != nil {
 		return Mel{}, Info{}, fmt.Errorf("decode %s: %w", path, err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := child.Start(cmd); err != nil {
 		return Mel{}, Info{}, fmt.Errorf("decode %s: cannot run ffmpeg: %w", path, err)
 	}
 

@@ -23,7 +23,6 @@ import (
 	"strconv"
 
 	"github.com/podium-dev/podium/audio"
-	"github.com/podium-dev/podium/internal/npyfile"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -241,41 +240,25 @@ func (d *Dataset) readPair(name string) (audio.Mel, motion.Motion, error) {
 	return mel, mot, nil
 }
 
-// ReadMotion reads a [T,13,2] float32/float64 motion at 30 fps, the data set's
-// and --pred's format, naming the file in every error.
+// ReadMotion reads a motion at 30 fps, the data set's and --pred's format:
+// [T,13,2], [1,T,13,2] or [T,26], in any layout NumPy writes (see
+// motion.ReadNPY), naming the file in every error.
 func ReadMotion(path string) (motion.Motion, error) {
-	a, err := readArray(path)
-	if err != nil {
-		return motion.Motion{}, err
-	}
-	s := a.Shape
-	if len(s) != 3 || s[1] != motion.Joints || s[2] != 2 {
-		return motion.Motion{}, fmt.Errorf("%s: shape %v is not a [T,13,2] motion", path, s)
-	}
-	return motion.Motion{Rate: motion.Rate, Frames: s[0], Data: a.Data}, nil
+	m, err := motion.ReadNPY(path, motion.Rate)
+	return m, missing(path, err)
 }
 
-// ReadMel reads a [T90,128] (or [1,T90,128]) float32/float64 mel.
+// ReadMel reads a [T90,128] (or [1,T90,128]) mel in any layout NumPy writes
+// (see audio.ReadMelNPY).
 func ReadMel(path string) (audio.Mel, error) {
-	a, err := readArray(path)
-	if err != nil {
-		return audio.Mel{}, err
-	}
-	s := a.Shape
-	if len(s) == 3 && s[0] == 1 {
-		s = s[1:]
-	}
-	if len(s) != 2 || s[1] != audio.MelBands {
-		return audio.Mel{}, fmt.Errorf("%s: shape %v is not a [T,%d] mel", path, a.Shape, audio.MelBands)
-	}
-	return audio.Mel{Frames: s[0], Data: a.Data}, nil
+	m, err := audio.ReadMelNPY(path)
+	return m, missing(path, err)
 }
 
-// readArray reads a .npy file, turning a missing file into a short message.
-func readArray(path string) (npyfile.Array, error) {
-	a, err := npyfile.Read(path)
+// missing turns a missing file into a short message.
+func missing(path string, err error) error {
 	if errors.Is(err, os.ErrNotExist) {
-		return npyfile.Array{}, fmt.Errorf("%s is missing", path)
+		return fmt.Errorf("%s is missing", path)
 	}
-	return a, err
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,6 +82,48 @@ func TestReaderCountsAndSlicesLikeTheReference(t *testing.T) {
 	}
 }
 
+// Pairs saved the way NumPy saves them in other layouts — Fortran order (a
+// transposed mel, as the VirtualConductor recipe writes it), big-endian,
+// float64 — read as the same samples, value for value, as the C-ordered
+// little-endian float32 pairs; so do [1,T,13,2] and [T,26] motions.
+func TestEveryNumPyLayoutReadsTheSameSamples(t *testing.T) {
+	read := func(root string) []Sample {
+		d, err := Open(root, Options{SampleLength: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, bad := collect(t, d)
+		if len(bad) > 0 || len(good) != 4 {
+			t.Fatalf("%s: %d samples, skipped %v", root, len(good), bad)
+		}
+		return good
+	}
+	c := t.TempDir()
+	datasettest.Write(t, c, "val", []int{0, 1}, 10)
+	want := read(c)
+	for _, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Dtype: "f8"}} {
+		root := t.TempDir()
+		datasettest.WriteLayout(t, root, "val", []int{0, 1}, 10, l)
+		for i, s := range read(root) {
+			if s.ID() != want[i].ID() || !slices.Equal(s.Mel.Data, want[i].Mel.Data) || !slices.Equal(s.Motion.Data, want[i].Motion.Data) {
+				t.Fatalf("%+v: sample %s differs from the C-ordered one", l, s.ID())
+			}
+		}
+	}
+	// The motion as [1,T,13,2] (Fortran) and [T,26].
+	root := t.TempDir()
+	datasettest.Write(t, root, "val", []int{0, 1}, 10)
+	for n, shape := range [][]int{{1, 300, 13, 2}, {300, 26}} {
+		path := filepath.Join(root, "val", strconv.Itoa(n), MotionFile)
+		datasettest.WriteNPYLayout(t, path, shape, datasettest.Motion(n, 300).Data, datasettest.Layout{Fortran: true})
+	}
+	for i, s := range read(root) {
+		if !slices.Equal(s.Motion.Data, want[i].Motion.Data) {
+			t.Fatalf("sample %s: the [1,T,13,2] / [T,26] motion differs", s.ID())
+		}
+	}
+}
+
 // rawNPY writes a .npy file by hand with any dtype and shape.
 func rawNPY(t *testing.T, path, descr, shape string, data []byte) {
 	t.Helper()
@@ -136,11 +179,11 @@ func TestBadPairsAreReportedAndSkipped(t *testing.T) {
 	want := map[string]string{
 		"1":   "motion.npy is missing",
 		"2":   "truncated data",
-		"3":   `dtype "<i4" is not little-endian float32`,
+		"3":   `dtype "<i4" (4-byte integers) is not read`,
 		"4":   "shape [300 13 3] is not a [T,13,2] motion",
 		"5_1": "motion.npy (from frame 150): motion: frame 50 keypoint 7 is not finite",
 		"6_1": "mel.npy has 450 frames, the piece needs rows 450–899",
-		"7":   "shape [900 64] is not a [T,128] mel",
+		"7":   "shape [900 64] is not a [T,128] (or [1,T,128]) mel",
 	}
 	if len(bad) != len(want) {
 		t.Errorf("skipped %v", bad)

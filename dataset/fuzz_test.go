@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/podium-dev/podium/dataset/datasettest"
@@ -23,6 +24,15 @@ func FuzzSamples(f *testing.F) {
 	f.Add(mot, mel)
 	f.Add(mot[:len(mot)-3], mel)
 	f.Add(mot, mel[:200])
+	// The layouts NumPy writes besides C-ordered little-endian float32.
+	for i, l := range []datasettest.Layout{{Fortran: true}, {BigEndian: true}, {Fortran: true, BigEndian: true, Dtype: "f8"}} {
+		dir := filepath.Join(f.TempDir(), strconv.Itoa(i))
+		datasettest.WriteLayout(f, dir, "val", []int{0}, 1, l)
+		mot, _ := os.ReadFile(filepath.Join(dir, "val", "0", MotionFile))
+		mel, _ := os.ReadFile(filepath.Join(dir, "val", "0", MelFile))
+		f.Add(mot, mel)
+		f.Add(mot[:len(mot)-9], mel[:len(mel)/2])
+	}
 	f.Add([]byte("\x93NUMPY\x01\x00\x46\x00{'descr': '<f4', 'fortran_order': False, 'shape': (0, 13, 2), }      \n"), mel)
 	f.Fuzz(func(t *testing.T, motion, mel []byte) {
 		root := t.TempDir()

@@ -1,8 +1,11 @@
 // Package evaluate scores a conducting engine, or motions generated
 // elsewhere, on a ConductorMotion100 split with the competition's metrics
-// (SPEC §5): it streams the split's samples, generates a motion for each
-// sample's mel, compares it with the real motion, and reports a table, a JSON
-// file with per-sample values and, on request, plots.
+// (SPEC §5) and Beat Consistency: it streams the split's samples, generates a
+// motion for each sample's mel, compares it with the real motion, scores both
+// against the beats package beat hears in the mel, and reports a table, a
+// JSON file with per-sample values and, on request, plots. A generated motion
+// that breaks the model contract (NaN, or coordinates far outside [0, 1]) fails
+// its sample instead of being scored.
 package evaluate
 
 import (
@@ -20,6 +23,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/dataset"
 	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/metrics"
@@ -79,10 +83,14 @@ type SampleResult struct {
 	SDReal     float64 `json:"SD_real"`
 	SDGen      float64 `json:"SD_gen"`
 	SDPPercent Number  `json:"SDP_percent"` // this sample's SD_gen/SD_real × 100
+	BCGen      Number  `json:"BC_gen"`      // Beat Consistency of the generated motion; null without music beats
+	BCReal     Number  `json:"BC_real"`     // of the real motion, against the same beats
+	MusicBeats int     `json:"music_beats"` // beats heard in the sample's mel
 	GenSeconds Number  `json:"gen_seconds"` // engine time for this sample; null for --pred
 }
 
-// Skip is a sample or pair left out, and why.
+// Skip is a sample or pair left out, or a sample whose generated motion
+// failed, and why.
 type Skip struct {
 	ID    string `json:"id"` // <n> for a whole pair, <n>_<piece> for one piece
 	Error string `json:"error"`
@@ -100,10 +108,14 @@ type Report struct {
 	SDPPercent    Number         `json:"SDP_percent"`     // mean(SD_gen)/mean(SD_real) × 100
 	SDReal        float64        `json:"SD_real"`         // mean over samples
 	SDGen         float64        `json:"SD_gen"`          // mean over samples
+	BCGen         Number         `json:"BC_gen"`          // mean Beat Consistency of the generated motion, over the BC samples
+	BCReal        Number         `json:"BC_real"`         // of the real motion, over the same samples
+	BCSamples     int            `json:"BC_samples"`      // samples with music beats, which BC averages over
 	TimePerSecond Number         `json:"time_per_second"` // engine seconds per second of motion; null for --pred
 	MotionSeconds float64        `json:"motion_seconds"`  // music evaluated
 	PerSample     []SampleResult `json:"per_sample"`
-	Skipped       []Skip         `json:"skipped"`
+	Skipped       []Skip         `json:"skipped"` // bad data: pairs or pieces that could not be read
+	Failed        []Skip         `json:"failed"`  // samples whose generated motion broke the contract
 }
 
 // generator makes the motion for one sample: an engine, or files from --pred.
@@ -139,7 +151,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 
 	rep := Report{Engine: gen.name(), Dataset: opt.Dataset, Split: opt.Split, SampleLength: ds.SampleLength(),
-		PerSample: []SampleResult{}, Skipped: []Skip{}}
+		PerSample: []SampleResult{}, Skipped: []Skip{}, Failed: []Skip{}}
 	var bar *progressbar.ProgressBar
 	if opt.Progress != nil {
 		bar = progressbar.NewOptions(ds.Estimate(), progressbar.OptionSetWriter(opt.Progress),
@@ -150,15 +162,17 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	scorer := metrics.NewScorer()
 	genTime, done := 0.0, 0
 	plots := newPlotChoice(opt.PlotSamples, opt.PlotCount)
-	skip := func(id string, err error) {
-		rep.Skipped = append(rep.Skipped, Skip{ID: id, Error: err.Error()})
+	note := func(list *[]Skip, verb, id string, err error) {
+		*list = append(*list, Skip{ID: id, Error: err.Error()})
 		if opt.Log != nil {
 			if bar != nil {
 				bar.Clear() // the log usually shares the terminal with the bar
 			}
-			fmt.Fprintf(opt.Log, "skipped %s: %v\n", id, err)
+			fmt.Fprintf(opt.Log, "%s %s: %v\n", verb, id, err)
 		}
 	}
+	skip := func(id string, err error) { note(&rep.Skipped, "skipped", id, err) }
+	fail := func(id string, err error) { note(&rep.Failed, "failed", id, err) }
 	for s, err := range ds.Samples(ctx) {
 		var se *dataset.SampleError
 		if errors.As(err, &se) {
@@ -168,22 +182,43 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 			return Report{}, fmt.Errorf("evaluate: %w", err)
 		}
 		m, secs, err := gen.generate(ctx, s)
-		if errors.As(err, &se) {
+		var ce *motion.ContractError
+		switch {
+		case errors.As(err, &se):
 			skip(s.ID(), se.Err)
 			continue
-		} else if err != nil {
+		case errors.As(err, &ce):
+			fail(s.ID(), err)
+			continue
+		case err != nil:
 			return Report{}, fmt.Errorf("evaluate: sample %s: %w", s.ID(), err)
+		}
+		if err := m.CheckContract(); err != nil {
+			// The ONNX engine and --pred check their motion themselves, naming
+			// the model or file; this catches any other engine.
+			fail(s.ID(), fmt.Errorf("%s: %w", rep.Engine, err))
+			continue
 		}
 		p, err := scorer.Compare(s.Motion, m)
 		if err != nil {
 			skip(s.ID(), err)
 			continue
 		}
+		bc, err := beatConsistency(ctx, scorer, s, m)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Report{}, fmt.Errorf("evaluate: %w", ctx.Err())
+			}
+			skip(s.ID(), err)
+			continue
+		}
 		sum.Add(p)
+		sum.AddBC(bc.real, bc.gen)
 		genTime += secs
 		rep.MotionSeconds += s.Motion.Seconds()
 		rep.PerSample = append(rep.PerSample, SampleResult{ID: s.ID(), Folder: s.Folder, Piece: s.Piece, Start: s.Start,
-			RDE: p.RDE, SCE: p.SCE, SDReal: p.SDReal, SDGen: p.SDGen, SDPPercent: Number(100 * p.SDP()), GenSeconds: Number(secs)})
+			RDE: p.RDE, SCE: p.SCE, SDReal: p.SDReal, SDGen: p.SDGen, SDPPercent: Number(100 * p.SDP()),
+			BCGen: Number(bc.gen), BCReal: Number(bc.real), MusicBeats: bc.beats, GenSeconds: Number(secs)})
 		if opt.PlotDir != "" && plots.take(s.ID()) {
 			if err := PlotSample(filepath.Join(opt.PlotDir, s.ID()+".png"), s.ID()+" — "+rep.Engine, s.Motion, m); err != nil {
 				return Report{}, fmt.Errorf("evaluate: %w", err)
@@ -203,12 +238,13 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 		fmt.Fprintln(opt.Progress)
 	}
 	if sum.N == 0 {
-		return rep, fmt.Errorf("evaluate: no usable sample in %s (%d skipped)", ds.Dir(), len(rep.Skipped))
+		return rep, fmt.Errorf("evaluate: no usable sample in %s (%d skipped, %d failed)", ds.Dir(), len(rep.Skipped), len(rep.Failed))
 	}
 	rep.Samples = sum.N
 	rep.RDE, rep.SCE = sum.RDE(), sum.SCE()
 	rep.SDReal, rep.SDGen = sum.SDReal(), sum.SDGen()
 	rep.SDPPercent = Number(100 * sum.SDP())
+	rep.BCGen, rep.BCReal, rep.BCSamples = Number(sum.BCGen()), Number(sum.BCReal()), sum.BCN
 	rep.TimePerSecond = Number(genTime / rep.MotionSeconds)
 	if missing := plots.missing(); opt.PlotDir != "" && len(missing) > 0 && opt.Log != nil {
 		fmt.Fprintf(opt.Log, "not plotted (no such evaluated sample): %v\n", missing)
@@ -256,15 +292,19 @@ func check(opt *Options) error {
 }
 
 // WriteTable writes the one-line summary table: engine, samples, RDE, SCE,
-// SDP %, time (seconds of generation per second of motion).
+// SDP %, Beat Consistency of the generated and of the real motion, time
+// (seconds of generation per second of motion), and failed samples.
 func (r Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "engine\tsamples\tRDE\tSCE\tSDP %\ttime")
-	timing := "-"
-	if t := float64(r.TimePerSecond); !math.IsNaN(t) {
-		timing = fmt.Sprintf("%.4g", t)
+	fmt.Fprintln(tw, "engine\tsamples\tRDE\tSCE\tSDP %\tBC\tBC real\ttime\tfailed")
+	orDash := func(v Number, format string) string {
+		if f := float64(v); !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return fmt.Sprintf(format, f)
+		}
+		return "-"
 	}
-	fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t%.2f\t%s\n", r.Engine, r.Samples, r.RDE, r.SCE, float64(r.SDPPercent), timing)
+	fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t%.2f\t%s\t%s\t%s\t%d\n", r.Engine, r.Samples, r.RDE, r.SCE, float64(r.SDPPercent),
+		orDash(r.BCGen, "%.4f"), orDash(r.BCReal, "%.4f"), orDash(r.TimePerSecond, "%.4g"), len(r.Failed))
 	return tw.Flush()
 }
 
@@ -290,6 +330,33 @@ func writeJSON(path string, rep Report) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// sampleBC is one sample's Beat Consistency.
+type sampleBC struct {
+	real, gen float64 // NaN when the mel has no beat
+	beats     int     // music beats heard
+}
+
+// beatConsistency scores the real and the generated motion against the
+// beats beat.Listen hears in the sample's mel.
+func beatConsistency(ctx context.Context, sc *metrics.Scorer, s dataset.Sample, gen motion.Motion) (sampleBC, error) {
+	an, err := beat.Listen(ctx, s.Mel)
+	if err != nil {
+		return sampleBC{}, fmt.Errorf("beat tracking: %w", err)
+	}
+	times := make([]float64, len(an.Beats))
+	for i, b := range an.Beats {
+		times[i] = b.Time
+	}
+	bc := sampleBC{beats: len(times)}
+	if bc.real, err = sc.BeatConsistency(times, s.Motion); err != nil {
+		return sampleBC{}, fmt.Errorf("real motion: %w", err)
+	}
+	if bc.gen, err = sc.BeatConsistency(times, gen); err != nil {
+		return sampleBC{}, fmt.Errorf("generated motion: %w", err)
+	}
+	return bc, nil
 }
 
 // openGenerator opens the engine, or the prediction folder, opt names.
@@ -354,6 +421,9 @@ func (p *predictions) generate(ctx context.Context, s dataset.Sample) (motion.Mo
 			Err: fmt.Errorf("%s.npy has %d frames, the piece needs frames %d–%d", s.Folder, p.m.Frames, f0, f1-1)}
 	}
 	m := motion.Motion{Rate: motion.Rate, Frames: f1 - f0, Data: p.m.Data[f0*motion.Joints*2 : f1*motion.Joints*2]}
+	if err := m.CheckContract(); err != nil {
+		return motion.Motion{}, 0, fmt.Errorf("%s.npy, the piece from frame %d: %w", s.Folder, f0, err)
+	}
 	return m, math.NaN(), nil
 }
 

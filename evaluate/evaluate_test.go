@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/dataset/datasettest"
+	"github.com/podium-dev/podium/internal/synth"
 	"github.com/podium-dev/podium/metrics"
 	"github.com/podium-dev/podium/motion"
 )
@@ -49,7 +52,7 @@ func TestPlainEngineScoresZeroSDP(t *testing.T) {
 		t.Fatalf("table:\n%s", out.String())
 	}
 	row := strings.Fields(lines[1])
-	if len(row) != 6 || row[0] != "plain" || row[1] != "6" || row[4] != "0.00" {
+	if len(row) != 9 || row[0] != "plain" || row[1] != "6" || row[4] != "0.00" || row[5] != "0.0000" || row[8] != "0" {
 		t.Fatalf("table row %q", lines[1])
 	}
 	if rdeCol, _ := strconv.ParseFloat(row[2], 64); math.Abs(rdeCol-rep.RDE) > 1e-4 {
@@ -109,7 +112,7 @@ func TestPredictionsEqualToTheDataScorePerfectly(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.WriteTable(&out)
-	if !strings.Contains(out.String(), "pred:") || !strings.HasSuffix(strings.TrimSpace(out.String()), "-") {
+	if row := strings.Fields(strings.Split(out.String(), "\n")[1]); !strings.HasPrefix(row[0], "pred:") || row[7] != "-" || row[5] != row[6] {
 		t.Fatalf("table:\n%s", out.String())
 	}
 }
@@ -232,5 +235,142 @@ func TestPerSampleMatchesMetrics(t *testing.T) {
 	}
 	if s.ID != "1_1" || s.RDE != p.RDE || s.SCE != p.SCE || s.SDGen != p.SDGen || s.RDE == 0 {
 		t.Fatalf("sample %+v, metrics %+v", s, p)
+	}
+}
+
+// A data set whose mels (and motions) NumPy saved in Fortran order — as the
+// VirtualConductor recipe saves its transposed mel — is scored sample for
+// sample exactly like the same data set in C order.
+func TestFortranOrderedDataSetScoresEverySample(t *testing.T) {
+	c, f := t.TempDir(), t.TempDir()
+	datasettest.Write(t, c, "val", []int{0, 1, 2}, 10)
+	datasettest.WriteLayout(t, f, "val", []int{0, 1, 2}, 10, datasettest.Layout{Fortran: true})
+	want, err := Run(context.Background(), Options{Dataset: c, SampleLength: 5, Engine: "builtin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	got, err := Run(context.Background(), Options{Dataset: f, SampleLength: 5, Engine: "builtin", Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Samples != 6 || len(got.Skipped) != 0 || log.Len() != 0 {
+		t.Fatalf("Fortran-ordered set: %d samples, skipped %v", got.Samples, got.Skipped)
+	}
+	for i, s := range got.PerSample {
+		w := want.PerSample[i]
+		if s.ID != w.ID || s.RDE != w.RDE || s.SCE != w.SCE || s.SDGen != w.SDGen || s.SDReal != w.SDReal {
+			t.Fatalf("sample %s: %+v, the C-ordered set gives %+v", s.ID, s, w)
+		}
+	}
+}
+
+// Beat Consistency end to end, on a synthesized march (120 BPM) and the
+// beats beat.Listen hears in its mel: a real motion built to stop on those
+// beats scores ≥ 0.95; as a prediction it scores exactly what the real
+// motion does; half a beat late it scores ≤ 0.4; a still pose scores 0.
+func TestBeatConsistencyAgainstTheHeardBeats(t *testing.T) {
+	ctx := context.Background()
+	piece := synth.Samples()[1]
+	r, err := synth.Render(ctx, piece, audio.SampleRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mel := audio.MelSpectrogram(r.Samples, audio.Options{})
+	an, err := beat.Listen(ctx, mel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := make([]float64, len(an.Beats))
+	for i, b := range an.Beats {
+		heard[i] = b.Time
+	}
+	if len(heard) < 30 {
+		t.Fatalf("the tracker heard %d beats in %s", len(heard), piece.Name)
+	}
+	late := make([]float64, len(heard)) // each beat moved half-way to the next
+	for k := range heard {
+		next := heard[min(k+1, len(heard)-1)]
+		if k+1 == len(heard) {
+			next = 2*heard[k] - heard[k-1]
+		}
+		late[k] = (heard[k] + next) / 2
+	}
+	frames := mel.MotionFrames()
+	root, dir := t.TempDir(), filepath.Join("val", "0")
+	os.MkdirAll(filepath.Join(root, dir), 0o755)
+	datasettest.WriteNPY(t, filepath.Join(root, dir, "mel.npy"), []int{mel.Frames, audio.MelBands}, mel.Data)
+	real := datasettest.BeatMotion(heard, frames)
+	datasettest.WriteMotion(t, filepath.Join(root, dir, "motion.npy"), real)
+
+	still := motion.New(frames, motion.Rate)
+	for f := range frames {
+		copy(still.Frame(f), real.Frame(0))
+	}
+	score := func(m motion.Motion) Report {
+		pred := t.TempDir()
+		datasettest.WriteMotion(t, filepath.Join(pred, "0.npy"), m)
+		rep, err := Run(ctx, Options{Dataset: root, SampleLength: 5, PredDir: pred})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	same, shifted, none := score(real), score(datasettest.BeatMotion(late, frames)), score(still)
+	t.Logf("%d beats heard; BC real %.4f, as prediction %.4f, half a beat late %.4f, still %.4f",
+		len(heard), same.BCReal, same.BCGen, shifted.BCGen, none.BCGen)
+	if same.BCSamples != same.Samples || same.Samples != int(mel.Seconds())/5 {
+		t.Fatalf("%d samples, %d with BC", same.Samples, same.BCSamples)
+	}
+	if same.BCGen != same.BCReal || same.BCReal < 0.95 {
+		t.Errorf("the real motion as prediction: BC %v, real %v; want equal and ≥ 0.95", same.BCGen, same.BCReal)
+	}
+	for _, s := range same.PerSample {
+		if s.BCGen != s.BCReal || s.BCReal < 0.9 || s.MusicBeats < 5 {
+			t.Errorf("sample %s: BC %v, real %v, %d beats", s.ID, s.BCGen, s.BCReal, s.MusicBeats)
+		}
+	}
+	if shifted.BCGen > 0.4 || shifted.BCReal != same.BCReal {
+		t.Errorf("half a beat late: BC %v (want ≤ 0.4), real %v", shifted.BCGen, shifted.BCReal)
+	}
+	if none.BCGen != 0 {
+		t.Errorf("a still pose: BC %v, want 0", none.BCGen)
+	}
+}
+
+// Predictions in pixels, or with NaN, fail their samples; they are not
+// scored.
+func TestPredictionsOutsideTheContractFail(t *testing.T) {
+	root := smallSet(t)
+	pred := t.TempDir()
+	for _, n := range []int{0, 1, 2} {
+		m := datasettest.Motion(n, 300)
+		switch n {
+		case 1:
+			for i := range m.Data {
+				m.Data[i] *= 720
+			}
+		case 2:
+			m.Set(200, motion.LeftWrist, motion.Point{X: float32(math.NaN()), Y: 0.5})
+		}
+		datasettest.WriteMotion(t, filepath.Join(pred, strconv.Itoa(n)+".npy"), m)
+	}
+	var log bytes.Buffer
+	rep, err := Run(context.Background(), Options{Dataset: root, SampleLength: 5, PredDir: pred, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, f := range rep.Failed {
+		failed = append(failed, f.ID)
+	}
+	if rep.Samples != 3 || strings.Join(failed, " ") != "1_0 1_1 2_1" {
+		t.Fatalf("%d samples, failed %v; want 3 and 1_0 1_1 2_1", rep.Samples, failed)
+	}
+	for _, frag := range []string{"failed 1_0: 1.npy, the piece from frame 0: frame 0 (0.00 s) keypoint 0 (nose): x = 222.1 is far outside [0, 1]",
+		"failed 1_1: 1.npy, the piece from frame 150: frame 0", "failed 2_1: 2.npy, the piece from frame 150: frame 50 (1.67 s) keypoint 9 (left_wrist): x is NaN"} {
+		if !strings.Contains(log.String(), frag) {
+			t.Errorf("log lacks %q:\n%s", frag, log.String())
+		}
 	}
 }

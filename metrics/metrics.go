@@ -191,8 +191,10 @@ func Compare(ref, gen motion.Motion) (Pair, error) { return NewScorer().Compare(
 // Scorer computes the metrics of pair after pair, keeping its FFT plan and
 // buffers between them. It is not safe for concurrent use.
 type Scorer struct {
-	w   *welcher
-	buf []float64
+	w     *welcher
+	buf   []float64
+	speed []float64 // BC's summed joint speed
+	beats []float64 // BC's motion beats
 }
 
 // NewScorer returns a Scorer.
@@ -234,6 +236,10 @@ type Summary struct {
 	N                   int
 	sumRDE, sumSCE      float64
 	sumSDReal, sumSDGen float64
+
+	// BCN counts the pairs with a Beat Consistency (those with music beats).
+	BCN                 int
+	sumBCReal, sumBCGen float64
 }
 
 // Add counts one pair.
@@ -244,6 +250,24 @@ func (s *Summary) Add(p Pair) {
 	s.sumSDReal += p.SDReal
 	s.sumSDGen += p.SDGen
 }
+
+// AddBC counts one pair's Beat Consistency, of the real and the generated
+// motion against the same music beats; a pair without music beats (NaN) is
+// not counted.
+func (s *Summary) AddBC(real, gen float64) {
+	if math.IsNaN(real) || math.IsNaN(gen) {
+		return
+	}
+	s.BCN++
+	s.sumBCReal += real
+	s.sumBCGen += gen
+}
+
+// BCReal is the mean Beat Consistency of the real motions; NaN before any.
+func (s Summary) BCReal() float64 { return meanOf(s.sumBCReal, s.BCN) }
+
+// BCGen is the mean Beat Consistency of the generated motions; NaN before any.
+func (s Summary) BCGen() float64 { return meanOf(s.sumBCGen, s.BCN) }
 
 // RDE is the mean RDE; NaN before any pair.
 func (s Summary) RDE() float64 { return s.mean(s.sumRDE) }
@@ -266,9 +290,11 @@ func (s Summary) SDP() float64 {
 	return s.sumSDGen / s.sumSDReal
 }
 
-func (s Summary) mean(sum float64) float64 {
-	if s.N == 0 {
+func (s Summary) mean(sum float64) float64 { return meanOf(sum, s.N) }
+
+func meanOf(sum float64, n int) float64 {
+	if n == 0 {
 		return math.NaN()
 	}
-	return sum / float64(s.N)
+	return sum / float64(n)
 }

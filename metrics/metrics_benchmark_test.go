@@ -14,18 +14,7 @@ import (
 // a warm, stable ms/pair figure.
 func BenchmarkPair60s(b *testing.B) {
 	const pairsPerOp = 20
-	dir := testdata.Path(b, "fixtures", "metrics")
-	ref, err := motion.ReadNPY(dir+"/A_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	gen, err := motion.ReadNPY(dir+"/B_sines.npy", Rate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if ref.Frames != 1800 {
-		b.Fatalf("fixture has %d frames, want 1800", ref.Frames)
-	}
+	ref, gen := pair60s(b)
 	sc := NewScorer()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -36,4 +25,42 @@ func BenchmarkPair60s(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*pairsPerOp), "ms/pair")
+}
+
+// BenchmarkBC60s measures what Beat Consistency adds to one 60 s pair: the
+// BC of the real and of the generated motion against 120 music beats; the
+// target is ≤ 1 ms. (The music beats themselves come from beat.Listen, once
+// per sample, measured in package beat.)
+func BenchmarkBC60s(b *testing.B) {
+	const pairsPerOp = 20
+	ref, gen := pair60s(b)
+	beats := steadyBeats(0.25, 59.75, 0.5)
+	sc := NewScorer()
+	b.ReportAllocs()
+	for b.Loop() {
+		for range pairsPerOp {
+			for _, m := range []motion.Motion{ref, gen} {
+				if _, err := sc.BeatConsistency(beats, m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*pairsPerOp), "ms/pair")
+}
+
+// pair60s is a 60 s (1800-frame) real and generated motion from the fixtures.
+func pair60s(b *testing.B) (ref, gen motion.Motion) {
+	dir := testdata.Path(b, "fixtures", "metrics")
+	var err error
+	if ref, err = motion.ReadNPY(dir+"/A_sines.npy", Rate); err != nil {
+		b.Fatal(err)
+	}
+	if gen, err = motion.ReadNPY(dir+"/B_sines.npy", Rate); err != nil {
+		b.Fatal(err)
+	}
+	if ref.Frames != 1800 || gen.Frames != 1800 {
+		b.Fatalf("fixtures have %d and %d frames, want 1800", ref.Frames, gen.Frames)
+	}
+	return ref, gen
 }

@@ -17,6 +17,7 @@ import (
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 
 	"github.com/podium-dev/podium/compose"
+	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
 )
 
@@ -169,7 +170,8 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	cmd.Stderr = stderr
 	// Its own process group: a Ctrl-C at the terminal reaches render alone,
 	// which then stops this ffmpeg and removes its file, rather than ffmpeg
-	// finishing a partial video on its own.
+	// finishing a partial video on its own. child.Start adds that a render
+	// killed outright takes ffmpeg with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 10 * time.Second // do not hang on a stuck pipe once ffmpeg is killed
 	// The frame pipe is made here, not with StdinPipe, to enlarge it.
@@ -179,7 +181,7 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 	}
 	growPipe(stdin, yuvSize(e.Width, e.Height))
 	cmd.Stdin = pipeOut
-	err = cmd.Start()
+	err = child.Start(cmd)
 	pipeOut.Close() // ffmpeg has its own copy
 	if err != nil {
 		stdin.Close()

@@ -34,12 +34,14 @@ type LockHolder struct {
 	Host    string    `json:"host"`
 	Started time.Time `json:"started"`
 	Shard   string    `json:"shard,omitempty"`
+	Run     string    `json:"run,omitempty"` // the run's id, in its temporary files' names (see tempfiles.go)
 }
 
-// folderLock is a held lock file.
+// folderLock is a held lock file, and the journal of the run holding it.
 type folderLock struct {
 	path string
 	f    *os.File
+	run  *runJournal
 }
 
 // acquireLock takes the lock file of one output folder and shard.
@@ -51,10 +53,14 @@ type folderLock struct {
 // its holder (pid, host, start time) for the message the loser prints. Where
 // the file system has no flock, the holder's pid decides: a lock of a dead
 // process on this host is taken over.
+//
+// The holder then starts its run's journal, which marks its temporary files
+// as those of a live run (see tempfiles.go).
 func acquireLock(dir string, shard Shard) (*folderLock, error) {
 	p := filepath.Join(dir, ".podium-lock"+shard.suffix())
 	host, _ := os.Hostname()
-	me := LockHolder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Shard: shard.String()}
+	me := LockHolder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Shard: shard.String(),
+		Run: newRunID()}
 	for attempt := 0; attempt < 10; attempt++ {
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
 		if err != nil {
@@ -84,7 +90,7 @@ func acquireLock(dir string, shard Shard) (*folderLock, error) {
 			os.Remove(p)
 			return nil, fmt.Errorf("lock %s: %w", p, err)
 		}
-		return &folderLock{path: p, f: f}, nil
+		return (&folderLock{path: p, f: f}).startRun(dir, me)
 	}
 	return nil, fmt.Errorf("lock %s: the lock file keeps changing under us", p)
 }
@@ -101,7 +107,7 @@ func pidLock(p string, me LockHolder) (*folderLock, error) {
 				os.Remove(p)
 				return nil, fmt.Errorf("lock %s: %w", p, err)
 			}
-			return &folderLock{path: p, f: f}, nil
+			return (&folderLock{path: p, f: f}).startRun(filepath.Dir(p), me)
 		}
 		if !errors.Is(err, os.ErrExist) {
 			return nil, fmt.Errorf("lock %s: %w", p, unwrapPath(err))
@@ -120,12 +126,35 @@ func pidLock(p string, me LockHolder) (*folderLock, error) {
 	return nil, fmt.Errorf("lock %s: could not take over the stale lock", p)
 }
 
-// release removes the lock file, then drops the lock, in that order, so a
-// waiter that opened the old file notices it is gone (sameFile) and retries.
+// startRun starts the journal of the run that now holds l; without one the
+// lock is released.
+func (l *folderLock) startRun(dir string, me LockHolder) (*folderLock, error) {
+	for attempt := 0; ; attempt++ {
+		j, err := startJournal(dir, me)
+		if errors.Is(err, os.ErrExist) && attempt < 3 {
+			// The id is taken (a pid reused, 32 random bits repeated):
+			// draw another, and say so in the lock.
+			me.Run = newRunID()
+			writeOwner(l.f, me)
+			continue
+		}
+		if err != nil {
+			l.release()
+			return nil, err
+		}
+		l.run = j
+		return l, nil
+	}
+}
+
+// release ends the run's journal (its temporary files are gone by then),
+// removes the lock file, then drops the lock, in that order, so a waiter
+// that opened the old file notices it is gone (sameFile) and retries.
 func (l *folderLock) release() {
 	if l == nil {
 		return
 	}
+	l.run.end()
 	os.Remove(l.path)
 	l.f.Close()
 }

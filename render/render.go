@@ -17,6 +17,7 @@ import (
 	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/compose"
 	"github.com/podium-dev/podium/dataset"
+	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -48,15 +49,18 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	defer lock.release()
 
-	// A run killed outright leaves its report's temporary file; the lock is
-	// ours, so it is an orphan.
-	removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	// A run killed outright leaves its temporary files: its report's (the
+	// lock is ours, so that is an orphan) and its songs', which go once
+	// their run is known to be gone, whichever songs and shard they were.
+	lock.removeStaleTemps([]string{filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")})
+	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
 	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json"), panels: opt.panels()}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
+	b.lock = lock
 	// Discovery errors (an unreadable folder, a missing argument) belong to
 	// no shard in particular: every shard reports them.
 	for _, in := range ins {
@@ -121,6 +125,8 @@ type batch struct {
 	reportPath string
 	board      *board // nil without progress bars
 	batchBar   *progressbar.ProgressBar
+
+	lock *folderLock // this run's lock and journal: name and clean up temporary files
 
 	mu  sync.Mutex // guards rep and the report file
 	rep *Report
@@ -308,10 +314,9 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(fmt.Errorf("create output folder %s: %w", dir, unwrapPath(err)))
 	}
-	removeStaleTemps(finals)
-	temps := make([]string, len(finals))
-	for i, f := range finals {
-		temps[i] = tempName(f)
+	temps, err := b.lock.tempFiles(finals)
+	if err != nil {
+		return fail(err)
 	}
 	defer func() {
 		for _, t := range temps {
@@ -482,25 +487,6 @@ func refuseOverwrite(src string, outs []string) error {
 	return nil
 }
 
-// removeStaleTemps deletes temporary files of these outputs left by a run
-// that was killed outright. Only this shard renders these outputs and its
-// lock is ours, so any such file is an orphan.
-func removeStaleTemps(finals []string) {
-	for _, f := range finals {
-		dir, base := filepath.Dir(f), filepath.Base(f)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return
-		}
-		prefix := "." + base + ".tmp-"
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), prefix) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-}
-
 // syncFile flushes a file (or a folder's entries) to disk.
 func syncFile(p string) error {
 	f, err := os.Open(p)
@@ -558,7 +544,7 @@ func probeStreams(ctx context.Context, ffprobe, path string) ([]probeStream, err
 	cmd := exec.CommandContext(ctx, ffprobe, append(args, fileURL(path))...)
 	stderr := &tailbuf.Buffer{Max: 4 << 10}
 	cmd.Stderr = stderr
-	out, err := cmd.Output()
+	out, err := child.Output(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("ffprobe %s (%v): %s", path, err, summary(stderr))
 	}

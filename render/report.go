@@ -6,7 +6,6 @@ import (
 	"github.com/podium-dev/podium/internal/atomicfile"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 )
@@ -97,12 +96,6 @@ func (r Report) writeFile(path string) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
-}
-
-// tempName is the temporary name a file is written under before its rename:
-// hidden, in the same folder (so the rename is atomic), marked with our pid.
-func tempName(final string) string {
-	return filepath.Join(filepath.Dir(final), fmt.Sprintf(".%s.tmp-%d", filepath.Base(final), os.Getpid()))
 }
 
 func writeSynced(path string, data []byte) error {

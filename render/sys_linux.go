@@ -40,7 +40,9 @@ const drawingNiceness = 10
 // pipeline runs at its pace; drawing runs ahead into its buffers, so it
 // loses nothing by taking the time ffmpeg leaves. The goroutine must end
 // without unlocking: Go then discards the thread, and with it the
-// priority, instead of reusing it for other work.
+// priority, instead of reusing it for other work. (Children are forked
+// from internal/child's own thread, so a thread discarded takes none of
+// them along, and none inherits this priority.)
 func yieldToEncoder() {
 	runtime.LockOSThread()
 	tid := unix.Gettid()

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -20,6 +21,7 @@ import (
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/beat"
 	"github.com/podium-dev/podium/infer/conductor"
+	"github.com/podium-dev/podium/internal/beateval"
 	"github.com/podium-dev/podium/internal/synth"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -32,6 +34,7 @@ type options struct {
 	frames    int    // frames per sample
 	frameSize int    // pixels per frame side
 	seed      int64  // conductor seed
+	real      string // a real recording with a .beats.json grid beside it ("" for none)
 }
 
 // Layout of one sample's strip, in pixels.
@@ -48,9 +51,11 @@ func px(n float64) vg.Length { return vg.Length(n * 72 / dpi) }
 type sample struct {
 	name   string
 	truth  []float64 // true beat times from the generator
-	metre  int
+	metre  int       // true metre, 0 when the grid does not say
 	an     beat.Analysis
 	motion motion.Motion
+	// The span the wrist plot shows, seconds; to == 0 shows the whole piece.
+	plotFrom, plotTo float64
 }
 
 // run conducts each sample and draws the sheet.
@@ -61,6 +66,13 @@ func run(ctx context.Context, opt options) error {
 	var samples []sample
 	for _, p := range synth.Samples() {
 		s, err := load(ctx, opt, p)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, s)
+	}
+	if opt.real != "" {
+		s, err := loadReal(ctx, opt)
 		if err != nil {
 			return err
 		}
@@ -130,14 +142,68 @@ func load(ctx context.Context, opt options, p synth.Piece) (sample, error) {
 	return s, nil
 }
 
+// loadReal decodes a real recording, reads the beat grid of its chart (the
+// .beats.json beside it, {"t": seconds} beats), and conducts it; the plot
+// shows twelve seconds from its middle.
+func loadReal(ctx context.Context, opt options) (sample, error) {
+	path := opt.real
+	s := sample{name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
+	mel, _, err := audio.Load(ctx, path, audio.Options{})
+	if err != nil {
+		return s, err
+	}
+	gridPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".beats.json"
+	raw, err := os.ReadFile(gridPath)
+	if err != nil {
+		return s, err
+	}
+	var doc struct {
+		Beats []struct {
+			T float64 `json:"t"`
+		} `json:"beats"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return s, fmt.Errorf("read %s: %w", gridPath, err)
+	}
+	for _, b := range doc.Beats {
+		s.truth = append(s.truth, b.T)
+	}
+	if s.an, err = beat.Listen(ctx, mel); err != nil {
+		return s, err
+	}
+	c := conductor.New(conductor.Options{Seed: opt.seed})
+	defer c.Close()
+	if s.motion, err = c.Generate(ctx, mel); err != nil {
+		return s, fmt.Errorf("conduct %s: %w", path, err)
+	}
+	mid := s.motion.Seconds() / 2
+	s.plotFrom, s.plotTo = mid-6, mid+6
+	return s, nil
+}
+
+// ictusF is the right wrist's ictus F-measure against the true beats (issue
+// 12's definition: ±70 ms, half or double tempo allowed).
+func ictusF(s sample) float64 {
+	y := make([]float64, s.motion.Frames)
+	for f := range y {
+		y[f] = float64(s.motion.At(f, motion.RightWrist).Y)
+	}
+	f, _ := beateval.TempoFMeasure(beateval.Ictuses(y, s.motion.Rate), s.truth, 0.07)
+	return f
+}
+
 // drawStrip draws one sample: its title, frames across one bar from the
 // middle of the piece, and the wrist-height plot, top edge at top pixels.
 func drawStrip(dc draw.Canvas, opt options, s sample, top, width float64) error {
 	font := plot.DefaultFont
 	font.Size = 13
 	an := s.an
-	title := fmt.Sprintf("%s — heard %.0f BPM in %d (true %d), %d beats (true %d)",
-		s.name, an.Tempo, an.Metre, s.metre, len(an.Beats), len(s.truth))
+	title := fmt.Sprintf("%s — heard %.0f BPM in %d (true %d), %d beats (true %d), ictus F %.2f",
+		s.name, an.Tempo, an.Metre, s.metre, len(an.Beats), len(s.truth), ictusF(s))
+	if s.metre == 0 {
+		title = fmt.Sprintf("%s (real mix) — heard %.0f BPM in %d, %d beats (chart %d), ictus F %.2f",
+			s.name, an.Tempo, an.Metre, len(an.Beats), len(s.truth), ictusF(s))
+	}
 	dc.FillText(draw.TextStyle{Color: color.Black, Font: font, XAlign: draw.XLeft, YAlign: draw.YCenter,
 		Handler: plot.DefaultTextHandler}, vg.Point{X: px(8), Y: px(top - titlePx/2)}, title)
 
@@ -179,7 +245,7 @@ func drawStrip(dc draw.Canvas, opt options, s sample, top, width float64) error 
 // barNear returns the start and end, in seconds of ictus time, of the bar
 // whose downbeat is nearest t.
 func barNear(an beat.Analysis, t float64) (float64, float64) {
-	const lead = 0.04 // the conductor's ictus comes this much before the sound
+	const lead = 0.033 // the conductor's ictus comes this much before the sound
 	if len(an.Downbeats) == 0 {
 		return t, t + 2
 	}
@@ -204,17 +270,24 @@ func wristPlot(s sample, from, to float64) (*plot.Plot, error) {
 	p.X.Label.Text = "time (s)"
 	p.Y.Label.Text = "right wrist height"
 	m := s.motion
-	pts := make(plotter.XYs, m.Frames)
+	var pts plotter.XYs
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for f := range pts {
+	for f := 0; f < m.Frames; f++ {
+		t := float64(f) / m.Rate
+		if s.plotTo > 0 && (t < s.plotFrom || t > s.plotTo) {
+			continue
+		}
 		h := 1 - float64(m.At(f, motion.RightWrist).Y)
-		pts[f] = plotter.XY{X: float64(f) / m.Rate, Y: h}
+		pts = append(pts, plotter.XY{X: t, Y: h})
 		lo, hi = math.Min(lo, h), math.Max(hi, h)
 	}
 	pad := 0.1 * (hi - lo + 1e-3)
 	lo, hi = lo-2*pad, hi+pad
 	p.Y.Min, p.Y.Max = lo, hi
 	p.X.Min, p.X.Max = 0, m.Seconds()
+	if s.plotTo > 0 {
+		p.X.Min, p.X.Max = s.plotFrom, s.plotTo
+	}
 
 	band, err := plotter.NewPolygon(plotter.XYs{{X: from, Y: lo}, {X: to, Y: lo}, {X: to, Y: hi}, {X: from, Y: hi}})
 	if err != nil {
@@ -224,11 +297,15 @@ func wristPlot(s sample, from, to float64) (*plot.Plot, error) {
 	band.LineStyle.Width = 0
 	p.Add(band)
 
+	legend := false
 	down := map[int]bool{}
 	for _, d := range s.an.Downbeats {
 		down[d] = true
 	}
 	for i, b := range s.an.Beats {
+		if s.plotTo > 0 && (b.Time < s.plotFrom || b.Time > s.plotTo) {
+			continue
+		}
 		l, err := plotter.NewLine(plotter.XYs{{X: b.Time, Y: lo + pad}, {X: b.Time, Y: hi}})
 		if err != nil {
 			return nil, err
@@ -239,13 +316,16 @@ func wristPlot(s sample, from, to float64) (*plot.Plot, error) {
 		}
 		l.Width = vg.Points(0.8)
 		p.Add(l)
-		if i == 0 {
+		if !legend {
 			p.Legend.Add("beats heard (downbeats dark)", l)
+			legend = true
 		}
 	}
-	truth := make(plotter.XYs, len(s.truth))
-	for i, b := range s.truth {
-		truth[i] = plotter.XY{X: b, Y: lo + pad/2}
+	var truth plotter.XYs
+	for _, b := range s.truth {
+		if s.plotTo == 0 || (b >= s.plotFrom && b <= s.plotTo) {
+			truth = append(truth, plotter.XY{X: b, Y: lo + pad/2})
+		}
 	}
 	ticks, err := plotter.NewScatter(truth)
 	if err != nil {

@@ -1,10 +1,12 @@
 // Command evaluate scores a conducting engine on a ConductorMotion100 split
-// with the competition's metrics (RDE, SCE, SDP) and its generation time:
+// with the competition's metrics (RDE, SCE, SDP), Beat Consistency (of the
+// generated and the real motion) and its generation time:
 //
 //	evaluate --dataset DIR [--split val] [--model M.onnx | --engine builtin | --engine plain | --pred DIR]
 //	         [--sample-length 30] [--limit HOURS] [--json FILE] [--plot DIR]
 //
-// It prints a table on stdout, a progress bar and skipped samples on stderr.
+// It prints a table on stdout, a progress bar and skipped or failed samples on
+// stderr.
 package main
 
 import (
@@ -67,7 +69,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (ev
 	fs.StringVar(&opt.Device, "device", "auto", "ONNX device: auto, cpu or cuda")
 	fs.IntVar(&opt.Threads, "threads", 0, "ONNX Runtime threads (0: all cores)")
 	fs.Int64Var(&opt.Seed, "seed", 0, "engine seed")
-	fs.StringVar(&opt.PredDir, "pred", "", "evaluate motions generated elsewhere: DIR/<n>.npy per pair [T,13,2]")
+	fs.StringVar(&opt.PredDir, "pred", "", "evaluate motions generated elsewhere: DIR/<n>.npy per pair, [T,13,2], [1,T,13,2] or [T,26]")
 	fs.StringVar(&opt.JSONPath, "json", "", "write the report with per-sample values to FILE")
 	fs.StringVar(&opt.PlotDir, "plot", "", "write a PNG per chosen sample to DIR")
 	fs.StringVar(&plotSamples, "plot-samples", "", "comma-separated sample IDs <n>_<piece> to plot (default: the first --plot-count)")

@@ -18,13 +18,15 @@ func typicalPose() [13][2]float64 {
 // spec says how to build one model.
 type spec struct {
 	doc        string
-	bands      int64 // mel bands the model declares
-	seconds    int64 // a fixed T, or 0 for a dynamic time axis
-	noise      bool  // takes noise [1,T,8]
-	extraInput bool  // takes an input the contract does not know
-	joints     int64 // keypoints in the output
-	flat       bool  // output [1,30T,2·joints] instead of [1,30T,joints,2]
-	failsAtRun bool  // gathers an out-of-range band, so every run fails
+	bands      int64   // mel bands the model declares
+	seconds    int64   // a fixed T, or 0 for a dynamic time axis
+	noise      bool    // takes noise [1,T,8]
+	extraInput bool    // takes an input the contract does not know
+	joints     int64   // keypoints in the output
+	flat       bool    // output [1,30T,2·joints] instead of [1,30T,joints,2]
+	failsAtRun bool    // gathers an out-of-range band, so every run fails
+	pixels     float32 // multiply the output by this frame size: pixel coordinates instead of [0,1]
+	nanBelow   float32 // NaN in every frame whose mean mel is below this
 }
 
 // models lists the files mkmodels writes (besides not_onnx.onnx).
@@ -44,6 +46,10 @@ func models() map[string]spec {
 			bands: 128, noise: true, extraInput: true, joints: 13},
 		"fails_at_run.onnx": {doc: "declares the contract but every run fails (Gather past the last band)",
 			bands: 128, joints: 13, failsAtRun: true},
+		"emits_pixels.onnx": {doc: "tiny_ok's motion times 720: pixel coordinates of a 720x720 frame instead of [0,1]",
+			bands: 128, noise: true, joints: 13, pixels: 720},
+		"emits_nan.onnx": {doc: "tiny_ok, but NaN in every frame whose mean mel is below 0.25: a model that breaks down in quiet passages",
+			bands: 128, noise: true, joints: 13, nanBelow: 0.25},
 	}
 }
 
@@ -105,15 +111,49 @@ func build(name string, s spec) []byte {
 		)
 		logits = "noisy"
 	}
+	// The output stages, each applied to the previous one's output: the
+	// sigmoid, then what the broken models do to it.
+	type stage struct{ op, name, with string }
+	stages := []stage{{"Sigmoid", "squash", ""}}
+	if s.pixels != 0 {
+		g.initializers = append(g.initializers, floatTensor("frame_size", []int64{1}, []float32{s.pixels}))
+		stages = append(stages, stage{"Mul", "to_pixels", "frame_size"})
+	}
+	if s.nanBelow != 0 {
+		// sqrt(mean mel − threshold) is NaN in quiet frames; times 0 it adds
+		// nothing elsewhere.
+		g.initializers = append(g.initializers,
+			floatTensor("quiet", []int64{1}, []float32{s.nanBelow}),
+			floatTensor("zero", []int64{1}, []float32{0}))
+		g.nodes = append(g.nodes,
+			node("ReduceMean", "loudness", []string{"pooled"}, []string{"loudness"}, intsAttr("axes", 2), intAttr("keepdims", 1)),
+			node("Sub", "above_quiet", []string{"loudness", "quiet"}, []string{"above"}),
+			node("Sqrt", "nan_when_quiet", []string{"above"}, []string{"root"}),
+			node("Mul", "nan_or_zero", []string{"root", "zero"}, []string{"nan_term"}))
+		stages = append(stages, stage{"Add", "add_nan", "nan_term"})
+	}
+	last := "flat" // the last stage's output, reshaped into keypoints
 	if s.flat {
-		g.nodes = append(g.nodes, node("Sigmoid", "squash", []string{logits}, []string{"motion"}))
+		last = "motion"
+	}
+	in := logits
+	for i, st := range stages {
+		out := st.name
+		if i == len(stages)-1 {
+			out = last
+		}
+		ins := []string{in}
+		if st.with != "" {
+			ins = append(ins, st.with)
+		}
+		g.nodes = append(g.nodes, node(st.op, st.name, ins, []string{out}))
+		in = out
+	}
+	if s.flat {
 		g.outputs = append(g.outputs, valueInfo("motion", typeFloat, dim{size: 1}, t30, dim{size: width}))
 	} else {
 		g.initializers = append(g.initializers, i64("out_shape", 1, -1, s.joints, 2))
-		g.nodes = append(g.nodes,
-			node("Sigmoid", "squash", []string{logits}, []string{"flat"}),
-			node("Reshape", "keypoints", []string{"flat", "out_shape"}, []string{"motion"}),
-		)
+		g.nodes = append(g.nodes, node("Reshape", "keypoints", []string{"flat", "out_shape"}, []string{"motion"}))
 		g.outputs = append(g.outputs, valueInfo("motion", typeFloat, dim{size: 1}, t30, dim{size: s.joints}, dim{size: 2}))
 	}
 	return model(g, 13)

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/synth"
 )
 
@@ -98,7 +99,7 @@ func encode(ctx context.Context, ffmpeg string, r synth.Rendered, format, path s
 	cmd.Stdin = raw
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := child.Run(cmd); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("encode %s: %w: %s", path, err, stderr.String())
 	}

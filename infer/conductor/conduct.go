@@ -15,19 +15,19 @@ import (
 const (
 	// lead is how long before the sound the ictus comes: players follow the
 	// point of maximal deceleration and sound follows it by 30–50 ms (SPEC §7).
-	lead = 0.040
+	lead = 0.033
 	// planeY is the height of the ictus plane of the right hand; every beat of
 	// the pattern lands on it. planeYL is the left hand's.
 	planeY  = 0.70
 	planeYL = 0.70
 	// patternW and patternH are the half-width and the rebound height of a
 	// fortissimo beat pattern.
-	patternW = 0.085
+	patternW = 0.11
 	patternH = 0.28
 	// mirrorX and mirrorY are the left hand's amplitudes relative to the
 	// right's: it follows the beat as high but keeps narrower, which
 	// keeps its elbow quiet.
-	mirrorX = 0.6
+	mirrorX = 0.65
 	mirrorY = 1.0
 	// releaseTime is how long the hands take to sink back to rest after the
 	// music stops.
@@ -102,20 +102,84 @@ func saturate(a float64) float64 {
 	return a / math.Sqrt(math.Sqrt(math.Sqrt(1+r*r)))
 }
 
-// sizeOf maps a beat's loudness and period to a gesture size: louder music
-// gets bigger gestures, very fast beats slightly smaller ones. Loudness counts
-// both absolutely (the mel's mean, about 0.05 pp … 0.55 ff) and relative to
-// the song's own quiet and loud beats (lo, hi), so a quiet recording is still
-// conducted with shape and a loud one still shows its dynamics.
-func sizeOf(loud float32, period, lo, hi float64) float64 {
-	abs := math.Max(0, math.Min(1, (float64(loud)-0.05)/0.45))
+// energyOf is how much a beat asks of the conductor, 0 … 1: the music's
+// loudness on an absolute scale (the mel's mean, about 0.15 pp … 0.6 ff), how
+// busy it is (Analysis.Activity: sustained chords about 0.002, a rock mix
+// 0.007, dense percussion 0.01 and more) and the loudness relative to the
+// song's own quiet and loud beats (lo, hi), so that a quiet song is conducted
+// small, a loud and busy one large, and every song still shows its own
+// dynamics.
+func energyOf(loud, activity float32, lo, hi float64) float64 {
+	abs := clamp((float64(loud)-0.15)/0.45, 0, 1)
+	busy := clamp((float64(activity)-0.002)/0.008, 0, 1)
 	rel := 0.75
 	if hi-lo > 0.05 {
-		rel = math.Max(0, math.Min(1, (float64(loud)-lo)/(hi-lo)))
+		rel = clamp((float64(loud)-lo)/(hi-lo), 0, 1)
 	}
-	l := 0.6*abs + 0.4*rel
-	tempo := math.Max(0.75, math.Min(1.05, math.Sqrt(period/0.55)))
-	return (0.45 + 0.9*l) * tempo
+	return 0.45*abs + 0.3*busy + 0.25*rel
+}
+
+// sizeOf maps a beat's energy and period to a gesture size: about 0.3 for
+// the quietest music, 1.3 for the loudest and busiest, very fast beats
+// slightly smaller.
+func sizeOf(energy, period float64) float64 {
+	tempo := clamp(math.Sqrt(period/0.55), 0.75, 1.05)
+	return (0.2 + 1.2*energy*energy) * tempo
+}
+
+// role is what the left hand does over a phrase, as weights that sum to 1:
+// mirror the beat pattern, sustain (hold the sound with a slow, flowing
+// hand) or rest at the waist. Cues and crescendos act on top of it.
+type role struct{ mirror, sustain, rest float64 }
+
+// chooseRoles gives the left hand a role for every phrase of two bars, drawn
+// by rng with odds that follow the phrase's energy: busy, loud music is
+// mostly mirrored, quiet music mostly sustained or left to the right hand.
+// The roles are blended over a beat or two where they change.
+func chooseRoles(beats []beat.Beat, energy []float64, rng *rand.Rand) []role {
+	nb := len(beats)
+	roles := make([]role, nb)
+	for start := 0; start < nb; {
+		end := start + 1
+		bars := 0
+		for end < nb && bars < 2 {
+			if beats[end].InBar == 0 {
+				bars++
+				if bars == 2 {
+					break
+				}
+			}
+			end++
+		}
+		e := 0.0
+		for k := start; k < end; k++ {
+			e += energy[k] / float64(end-start)
+		}
+		pm, ps := 0.25+0.6*e, 0.45-0.15*e // odds of mirror and sustain; rest takes the rest
+		var r role
+		switch x := rng.Float64(); {
+		case x < pm:
+			r.mirror = 1
+		case x < pm+ps:
+			r.sustain = 1
+		default:
+			r.rest = 1
+		}
+		for k := start; k < end; k++ {
+			roles[k] = r
+		}
+		start = end
+	}
+	for pass := 0; pass < 2; pass++ {
+		prev := slices.Clone(roles)
+		for k := 1; k < nb-1; k++ {
+			a, b, c := prev[k-1], prev[k], prev[k+1]
+			roles[k] = role{0.25*a.mirror + 0.5*b.mirror + 0.25*c.mirror,
+				0.25*a.sustain + 0.5*b.sustain + 0.25*c.sustain,
+				0.25*a.rest + 0.5*b.rest + 0.25*c.rest}
+		}
+	}
+	return roles
 }
 
 // conductor state over one song.
@@ -131,6 +195,9 @@ type plan struct {
 	cue     []bool    // beat k is a big entrance the left hand cues
 	end     []float64 // at a stretch's last beat: when the sound stops after it
 	crescen []float32 // per mel frame: 0 … 1 how strongly the music grows
+	energy  []float64 // per beat: 0 … 1 how much the music asks (energyOf)
+	role    []role    // per beat: what the left hand does
+	barNo   []int     // per beat: which bar it is in
 }
 
 // Conduct turns an analysis into frames of motion at motion.Rate. It is
@@ -159,6 +226,11 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 	swayOsc := newOscillator(1/phrase, swayPhase)
 	lean := newOscillator(1/phrase, swayPhase+0.9)
 	tilt := newOscillator(1/(1.5*phrase), swayPhase)
+	// The sustaining left hand flows on two slow curves of its own, the
+	// same for every seed (the seed varies gestures a little, not the
+	// hand's path).
+	flowX := newOscillator(0.5/phrase, 0)
+	flowY := newOscillator(0.75/phrase, 1)
 	k := -1 // the last beat whose ictus is at or before t
 	nb := len(pl.ictus)
 	for f := 0; f < frames; f++ {
@@ -181,26 +253,43 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 			dx += drift[i].a * drift[i].osc.next()
 		}
 		dx *= 0.2 + 0.8*act // standing still in silence
-		dx += act * 0.015 * sway
-		theta := act * 0.03 * lean.next()
-		// The whole body rises a little with each rebound (the knees give
-		// with the beat).
-		dy := -0.016 * pulse
+		dx += act * 0.02 * sway
+		// The trunk leans with the phrase and tilts into each rebound; the
+		// whole body rises a little with it (the knees give with the beat).
+		// Over each bar (and each pair of bars) the body breathes with the
+		// phrase: the head bows into the bar's middle and lifts for the
+		// next downbeat, the trunk rocks from side to side, both as large as
+		// the music's energy. Slower than the beat, they move the body
+		// without jolting it.
+		barU, barOdd, e := pl.barAt(t, k)
+		bow := act * e * sq(math.Sin(math.Pi*barU))
+		rockPh := math.Pi * (barU + barOdd)
+		rock := act * e * math.Sin(rockPh)
+		theta := act*0.015*lean.next() + 0.012*rock
+		dy := -0.016*pulse - 0.014*bow
 		var pose [motion.Joints]vec
 		trunk := newRotation(hipCentre, theta)
 		for j := range pose {
 			pose[j] = trunk.apply(template[j]).add(vec{dx, dy})
 		}
-		headTilt := act * 0.035 * tilt.next()
+		headTilt := act * 0.02 * tilt.next()
 		head := newRotation(trunk.apply(neck).add(vec{dx, dy}), headTilt)
 		for j := motion.Nose; j <= motion.RightEar; j++ {
-			pose[j] = head.apply(pose[j]).add(vec{0, nod})
+			pose[j] = head.apply(pose[j]).add(vec{0, nod + 0.055*bow})
 		}
-		// The hands: the right hand conducts; the left mirrors it at lower
-		// amplitude, shapes crescendos and cues entrances.
+		// The hands: the right hand conducts; the left, by its role in the
+		// phrase, mirrors it narrower, sustains with a slow flowing hand or
+		// rests, and on top shapes crescendos and cues entrances.
 		right := mix(centreR.add(off), restR, rest).add(vec{dx, 0})
-		mirror := vec{-off.x * mirrorX, off.y * mirrorY}
-		left := centreL.add(mirror)
+		r, e := pl.roleAt(t, k)
+		// The louder the music the more the left hand leaves the high
+		// rebounds to the right: a mirrored fortissimo flings the elbow.
+		mirror := vec{-off.x * mirrorX, off.y * mirrorY * (1.15 - 2.5*max(0, e-0.8))}
+		fx, fy := flowX.next(), flowY.next()
+		flow := 0.4 + 0.6*e
+		sustain := vec{centreL.x + 0.015 + 0.01*e + 0.05*flow*fx, planeYL - 0.02 - 0.05*e + 0.035*flow*fy}.add(mirror.scale(0.35))
+		held := restL.add(vec{-0.01, -0.01}).add(mirror.scale(0.12))
+		left := centreL.add(mirror).scale(r.mirror).add(sustain.scale(r.sustain)).add(held.scale(r.rest))
 		if mf >= 0 {
 			c := float64(pl.crescen[mf])
 			lift := vec{centreL.x + 0.01, planeYL - 0.02 - 0.1*float64(pl.an.Loudness[mf])}
@@ -281,7 +370,10 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 		defPeriod = 60 / an.Tempo
 	}
 	for k, b := range an.Beats {
-		pl.ictus[k] = b.Time - lead
+		// On a motion frame: the frame of the ictus is then the stroke's
+		// lowest point exactly, and the lead seen at 30 fps stays within
+		// half a frame of the intended one.
+		pl.ictus[k] = math.Round((b.Time-lead)*motion.Rate) / motion.Rate
 	}
 	// A stretch of conducting ends where the next beat is far (a rest, a
 	// fermata) or the music stops in between.
@@ -324,13 +416,41 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 		slices.Sort(louds)
 		lo, hi = float64(louds[nb/20]), float64(louds[nb-1-nb/20])
 	}
+	pl.energy = make([]float64, nb)
+	for k, b := range an.Beats {
+		f := min(max(0, int(b.Time*an.Rate)), len(an.Activity)-1)
+		var act float32
+		if f >= 0 {
+			act = an.Activity[f]
+		}
+		pl.energy[k] = energyOf(b.Loud, act, lo, hi)
+	}
+	// Each bar its own shape: a seeded width and height of its own on top
+	// of the beat's, so that no two bars are drawn alike.
+	barW, barH := 1.0, 1.0
 	for k, b := range an.Beats {
 		pos := b.InBar % len(px)
-		pl.xs[k] = patternW * (px[pos] + 0.08*(rng.Float64()-0.5))
-		pl.height[k] = patternH * ph[pos] * (1 + 0.08*(rng.Float64()-0.5))
-		pl.gamma[k] = 1.4 - 0.4*float64(b.Sharp)
-		pl.size[k] = sizeOf(b.Loud, pl.period[k], lo, hi)
+		if pos == 0 || k == 0 {
+			barW, barH = 1+0.12*(rng.Float64()-0.5), 1+0.1*(rng.Float64()-0.5)
+		}
+		e := pl.energy[k]
+		// Loud and busy: wider and sharp; quiet and sustained: narrow and round.
+		pl.xs[k] = patternW * barW * (0.3 + 0.9*e*e) * (px[pos] + 0.1*(rng.Float64()-0.5))
+		pl.height[k] = patternH * barH * ph[pos] * (1 + 0.1*(rng.Float64()-0.5))
+		pl.gamma[k] = 1.6 - 0.45*e - 0.35*float64(b.Sharp)
+		pl.size[k] = sizeOf(e, pl.period[k])
 	}
+	// The roles follow the music, not the seed: another seed varies the
+	// gestures, not what the left hand is doing.
+	pl.barNo = make([]int, nb)
+	bar := 0
+	for k, b := range an.Beats {
+		if k > 0 && b.InBar == 0 {
+			bar++
+		}
+		pl.barNo[k] = bar
+	}
+	pl.role = chooseRoles(an.Beats, pl.energy, rand.New(rand.NewPCG(uint64(nb), 0x1eff)))
 	// Sizes change from beat to beat, not by jumps.
 	if nb > 2 {
 		raw := append([]float64(nil), pl.size...)
@@ -376,7 +496,7 @@ func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) 
 		sz := pl.size[k]
 		// The head dips just after the ictus and is back by the next.
 		sn := math.Sin(math.Pi * u)
-		nod = 0.008 * sz * sn * sn * (1.5 - u) / 1.5
+		nod = 0.012 * sz * sn * sn * (1.5 - u) / 1.5
 		return off, 0, nod, sz * sn * sn, 1
 	}
 	// Outside: after the last ictus of a stretch the hand rises and holds
@@ -417,6 +537,46 @@ func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) 
 		}
 	}
 	return off, rest, nod, 0, act
+}
+
+// barAt is where time t is in its bar (0 at the downbeat … 1 at the next),
+// whether the bar is an odd one (0 or 1) and the music's energy there; k is
+// the last beat with ictus ≤ t.
+func (pl *plan) barAt(t float64, k int) (u, odd, energy float64) {
+	nb := len(pl.ictus)
+	if nb == 0 || k < 0 || k >= nb-1 || pl.segEnd[k] {
+		if k >= 0 && k < nb {
+			return 0, 0, pl.energy[k] * 0
+		}
+		return 0, 0, 0
+	}
+	b := pl.an.Beats[k]
+	metre := float64(max(1, pl.an.Metre))
+	f := clamp((t-pl.ictus[k])/(pl.ictus[k+1]-pl.ictus[k]), 0, 1)
+	u = (float64(b.InBar) + f) / metre
+	// Bars count from the song's first downbeat.
+	odd = float64(pl.barNo[k] % 2)
+	return u, odd, pl.energy[k] + f*(pl.energy[k+1]-pl.energy[k])
+}
+
+func sq(x float64) float64 { return x * x }
+
+// roleAt is the left hand's role and the music's energy at time t (k is the
+// last beat with ictus ≤ t), interpolated between beats.
+func (pl *plan) roleAt(t float64, k int) (role, float64) {
+	nb := len(pl.ictus)
+	switch {
+	case nb == 0:
+		return role{mirror: 1}, 0.5
+	case k < 0:
+		return pl.role[0], pl.energy[0]
+	case k >= nb-1:
+		return pl.role[nb-1], pl.energy[nb-1]
+	}
+	u := clamp((t-pl.ictus[k])/(pl.ictus[k+1]-pl.ictus[k]), 0, 1)
+	a, b := pl.role[k], pl.role[k+1]
+	return role{a.mirror + u*(b.mirror-a.mirror), a.sustain + u*(b.sustain-a.sustain), a.rest + u*(b.rest-a.rest)},
+		pl.energy[k] + u*(pl.energy[k+1]-pl.energy[k])
 }
 
 // strokeFrom builds the stroke from beat k to beat k+1.

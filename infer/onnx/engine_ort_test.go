@@ -539,3 +539,51 @@ func TestCancel(t *testing.T) {
 		t.Errorf("after a cancelled run: %v", err)
 	}
 }
+
+// TestModelsThatBreakTheContract: a model whose output holds NaN (from a quiet
+// passage on) or pixel coordinates fails the song with one line naming the
+// model, the first bad frame and the keypoint.
+func TestModelsThatBreakTheContract(t *testing.T) {
+	quietFrom := func(frames, first int) audio.Mel {
+		m := testMel(frames)
+		for i := first * audio.MelBands; i < len(m.Data); i++ {
+			m.Data[i] = 0.1
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		model string
+		mel   audio.Mel
+		frame int
+		want  string
+	}{
+		{"emits_nan.onnx", quietFrom(90*70, 90*65), 65 * 30, "output frame 1950 (65.00 s) keypoint 0 (nose): x is NaN"},
+		{"emits_nan.onnx", quietFrom(90*3, 120), 40, "output frame 40 (1.33 s) keypoint 0 (nose): x is NaN"},
+		{"emits_pixels.onnx", testMel(90 * 8), 0, "output frame 0 (0.00 s) keypoint 0 (nose): x = 3"},
+	} {
+		path := tinyModel(tc.model)
+		e := open(t, path, Options{})
+		_, err := e.Generate(context.Background(), tc.mel)
+		var ce *motion.ContractError
+		if !errors.As(err, &ce) || ce.Frame != tc.frame {
+			t.Errorf("%s: error %v, want a contract error at frame %d", tc.model, err, tc.frame)
+			continue
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "model "+path+": ") || !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+			t.Errorf("%s: %q, want one line naming the model and saying %q", tc.model, msg, tc.want)
+		}
+	}
+	// Where the music is loud throughout, the NaN model's motion is tiny_ok's.
+	loud := testMel(90 * 20)
+	got, err := open(t, tinyModel("emits_nan.onnx"), Options{Seed: 3}).Generate(context.Background(), loud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := open(t, tinyModel("tiny_ok.onnx"), Options{Seed: 3}).Generate(context.Background(), loud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Data, want.Data) {
+		t.Errorf("emits_nan on loud music differs from tiny_ok by %.3g", maxDiff(got.Data, want.Data))
+	}
+}

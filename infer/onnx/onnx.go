@@ -130,7 +130,23 @@ func (e *Engine) Close() error {
 func songSeconds(frames int) int { return (frames + audio.MelRate - 1) / audio.MelRate }
 
 // generate is Generate and GenerateWithNoise; noise nil means seeded noise.
+// The motion is checked against the contract: a model whose output holds NaN
+// or coordinates far outside [0, 1] (pixels, say) fails the song with a
+// *motion.ContractError naming the frame and the keypoint, rather than
+// drawing a vanished or collapsed skeleton.
 func (e *Engine) generate(ctx context.Context, mel audio.Mel, noise []float32) (motion.Motion, error) {
+	m, err := e.runSong(ctx, mel, noise)
+	if err != nil {
+		return motion.Motion{}, err
+	}
+	if err := m.CheckContract(); err != nil {
+		return motion.Motion{}, fmt.Errorf("model %s: output %w", e.path, err)
+	}
+	return m, nil
+}
+
+// runSong runs the model over the song, window after window.
+func (e *Engine) runSong(ctx context.Context, mel audio.Mel, noise []float32) (motion.Motion, error) {
 	if e.run == nil {
 		return motion.Motion{}, fmt.Errorf("model %s: the engine is closed", e.path)
 	}

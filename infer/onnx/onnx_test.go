@@ -329,3 +329,36 @@ func TestGenerateErrors(t *testing.T) {
 		t.Errorf("after Close: error %v", err)
 	}
 }
+
+// scaledModel is fakeModel with its output scaled, as a model emitting pixel
+// coordinates would give it.
+type scaledModel struct {
+	fakeModel
+	scale float32
+}
+
+func (s *scaledModel) run(ctx context.Context, mel, noise []float32, seconds int) ([]float32, error) {
+	y, err := s.fakeModel.run(ctx, mel, noise, seconds)
+	for i := range y {
+		y[i] *= s.scale
+	}
+	return y, err
+}
+
+// A model's output outside the contract fails the song, naming the model,
+// the frame and the keypoint, however the song was windowed.
+func TestOutputOutsideTheContract(t *testing.T) {
+	for _, frames := range []int{90 * 3, 90 * 150} {
+		e := &Engine{path: "pixels.onnx", c: withNoise, run: &scaledModel{scale: 720}}
+		_, err := e.Generate(context.Background(), testMel(frames))
+		var ce *motion.ContractError
+		if !errors.As(err, &ce) || ce.Frame != 0 || ce.Joint != 0 ||
+			!strings.HasPrefix(err.Error(), "model pixels.onnx: output frame 0 (0.00 s) keypoint 0 (nose): x = ") {
+			t.Errorf("%d mel frames: error %v", frames, err)
+		}
+	}
+	e := &Engine{path: "fine.onnx", c: withNoise, run: &scaledModel{scale: 1}}
+	if _, err := e.Generate(context.Background(), testMel(900)); err != nil {
+		t.Errorf("a model within the contract: %v", err)
+	}
+}

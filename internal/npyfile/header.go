@@ -35,7 +35,8 @@ func DecodeHeader(r io.Reader) (Header, error) {
 			return Header{}, fmt.Errorf("truncated .npy header: %v", err)
 		}
 		n = int(binary.LittleEndian.Uint16(b[:]))
-	case 2, 3:
+		h.Offset = len(pre) + len(b) + n
+	case 2, 3: // 3.0 differs from 2.0 only in allowing UTF-8 in the header
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return Header{}, fmt.Errorf("truncated .npy header: %v", err)
@@ -45,6 +46,7 @@ func DecodeHeader(r io.Reader) (Header, error) {
 			return Header{}, fmt.Errorf(".npy header of %d bytes is implausible", n64)
 		}
 		n = int(n64)
+		h.Offset = len(pre) + len(b) + n
 	default:
 		return Header{}, fmt.Errorf("unsupported .npy format version %d.%d", h.Major, h.Minor)
 	}
@@ -80,8 +82,10 @@ func parseDict(s string, h *Header) error {
 		}
 		switch key {
 		case "descr":
-			if h.Dtype, err = p.str(); err != nil {
-				return fmt.Errorf("descr is not a simple type string: %w", err)
+			// A structured dtype is a list of fields; it is kept as text so
+			// that the refusal can name it.
+			if h.Dtype, h.Structured, err = p.descr(); err != nil {
+				return fmt.Errorf("descr: %w", err)
 			}
 		case "fortran_order":
 			if h.Fortran, err = p.boolean(); err != nil {
@@ -155,6 +159,43 @@ func (p *lexer) str() (string, error) {
 	return "", errors.New("unterminated string")
 }
 
+// descr reads the dtype: a type string such as '<f4', or a structured
+// dtype's list of fields, returned as its text.
+func (p *lexer) descr() (string, bool, error) {
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] != '[' {
+		s, err := p.str()
+		return s, false, err
+	}
+	start := p.i
+	var want []byte // the closing brackets still owed, innermost last
+	for p.i < len(p.s) {
+		switch c := p.s[p.i]; c {
+		case '\'', '"':
+			if _, err := p.str(); err != nil {
+				return "", false, err
+			}
+			continue
+		case '[':
+			want = append(want, ']')
+		case '(':
+			want = append(want, ')')
+		case '{':
+			want = append(want, '}')
+		case ']', ')', '}':
+			if c != want[len(want)-1] {
+				return "", false, fmt.Errorf("%q where %q closes the list of fields", c, want[len(want)-1])
+			}
+			if want = want[:len(want)-1]; len(want) == 0 {
+				p.i++
+				return p.s[start:p.i], true, nil
+			}
+		}
+		p.i++
+	}
+	return "", false, errors.New("unterminated list of fields")
+}
+
 func (p *lexer) boolean() (bool, error) {
 	p.space()
 	for _, w := range []struct {
@@ -188,6 +229,9 @@ func (p *lexer) shape() ([]int, error) {
 			return nil, fmt.Errorf("dimension %q is not a plausible size", p.s[p.i:j])
 		}
 		p.i = j
+		if p.i < len(p.s) && p.s[p.i] == 'L' { // Python 2's long integers: (270L, 128L)
+			p.i++
+		}
 		if d > 0 && n > maxElements/d {
 			return nil, fmt.Errorf("%v×%d values exceed the limit of %d", shape, d, maxElements)
 		}

@@ -9,23 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podium-dev/podium/internal/npyfile/npytest"
 	"github.com/podium-dev/podium/internal/testdata"
 )
 
 // npy builds a version-1 .npy stream by hand, so the tests do not depend on
 // the writer they check against.
-func npy(header string, data []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(magic)
-	b.Write([]byte{1, 0})
-	// Pad like NumPy: the data start on a 64-byte boundary, header ends in \n.
-	pad := 64 - (10+len(header)+1)%64
-	h := header + strings.Repeat(" ", pad%64) + "\n"
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
-	b.WriteString(h)
-	b.Write(data)
-	return b.Bytes()
-}
+func npy(header string, data []byte) []byte { return npytest.WithHeader(header, data) }
 
 func f32bytes(v ...float32) []byte {
 	var b bytes.Buffer
@@ -101,8 +91,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated data", npy(ok, f32bytes(1, 2)), "truncated data: 2 of 3 values"},
 		{"truncated header", npy(ok, nil)[:30], "truncated .npy header"},
 		{"int dtype", npy("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", f32bytes(1, 2, 3)), `dtype "<i4"`},
-		{"big endian", npy("{'descr': '>f4', 'fortran_order': False, 'shape': (3,), }", f32bytes(1, 2, 3)), "little-endian"},
-		{"fortran", npy("{'descr': '<f4', 'fortran_order': True, 'shape': (3,), }", f32bytes(1, 2, 3)), "Fortran"},
+		{"int64", npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", f64bytes(1, 2, 3)), `dtype "<i8" (8-byte integers)`},
+		{"complex", npy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", f64bytes(1, 2)), `dtype "<c16" (16-byte complex numbers)`},
+		{"pickle", npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", []byte("\x80\x04")), `dtype "|O" (Python objects, stored as a pickle)`},
+		{"float128", npy("{'descr': '<f16', 'fortran_order': False, 'shape': (1,), }", f64bytes(1, 2)), `dtype "<f16" (16-byte floats)`},
+		{"structured", npy("{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }", f32bytes(1, 2)),
+			"dtype [('x', '<f4'), ('y', '<f4')] is a structured (record) array"},
+		{"unterminated fields", npy("{'descr': [('x', '<f4'), 'fortran_order': False, 'shape': (1,), }", f32bytes(1, 2)), `'}' where ']' closes the list of fields`},
 		{"huge shape", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", nil), "exceed the limit"},
 		{"negative dim", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-3,), }", nil), "plausible size"},
 		{"missing key", npy("{'descr': '<f4', 'shape': (3,), }", f32bytes(1, 2, 3)), `no "fortran_order" key`},

@@ -27,6 +27,12 @@ const (
 	// Chorale: legato string and brass chords re-articulated on every beat,
 	// a bass note per beat, soft timpani on the downbeat.
 	Chorale
+	// Backbeat: a rock drum kit, kick on 1 and 3, snare on 2 and 4, hi-hat
+	// eighths (the off-beat ones open and louder, as drummers play them),
+	// a bass on the kicks and bright chord stabs on every off-beat. The off-beats
+	// carry as much onset as the beats in the upper bands: only the kick
+	// and the bass say where the beat is.
+	Backbeat
 )
 
 // Point is one breakpoint of a curve over the piece, placed by bar position
@@ -128,6 +134,13 @@ func (p Piece) Duration() float64 {
 	return b[len(b)-1] + p.Tail
 }
 
+// OffBeatMix is the rock test piece of the Backbeat style: 4/4 at 128 BPM.
+func OffBeatMix() Piece {
+	return Piece{Name: "backbeat_4-4_128bpm", Style: Backbeat, Metre: 4, Bars: 12,
+		Tempo: []Point{{0, 128}}, Dynamics: []Point{{0, 0.75}},
+		LeadIn: 1, Tail: 1.5, Root: 55, Seed: 12}
+}
+
 // Samples returns the three pieces committed under test_samples/.
 func Samples() []Piece {
 	return []Piece{
@@ -152,10 +165,10 @@ func Samples() []Piece {
 	}
 }
 
-// TestSet returns ten pieces with known beats for testing beat tracking and
-// metre detection: the three samples plus pieces at 60–180 BPM in all three
-// metres, one with a tempo step, one with a ritardando and one with a
-// crescendo.
+// TestSet returns eleven pieces with known beats for testing beat tracking
+// and metre detection: the three samples plus pieces at 60–180 BPM in all
+// three metres, one with a tempo step, one with a ritardando, one with a
+// crescendo and the rock OffBeatMix.
 func TestSet() []Piece {
 	set := Samples()
 	set = append(set,
@@ -180,6 +193,7 @@ func TestSet() []Piece {
 		Piece{Name: "march_2-4_100bpm_crescendo", Style: March, Metre: 2, Bars: 16,
 			Tempo: []Point{{0, 100}}, Dynamics: []Point{{0, 0.1}, {16, 1}},
 			LeadIn: 1, Tail: 1.5, Root: 55, Seed: 10},
+		OffBeatMix(),
 	)
 	return set
 }

@@ -22,6 +22,9 @@ const (
 	bass
 	brass
 	timpani
+	kick
+	snare
+	hihat
 )
 
 // note is one event of the score.
@@ -119,6 +122,20 @@ func (p Piece) score() []note {
 					notes = append(notes, note{strings, t + beat/2, 0.2 * beat, semis(mid, s+12), 0.06 * g, 0.01, level})
 				}
 			}
+		case Backbeat:
+			if pos%2 == 0 {
+				notes = append(notes, note{kick, t, 0, 55, 1.0 * g * vel, 0, level})
+				notes = append(notes, note{bass, t, 0.45 * beat, root, 0.5 * g * vel, 0.005, level})
+			} else {
+				notes = append(notes, note{snare, t, 0, 190, 0.9 * g * vel, 0, level})
+			}
+			notes = append(notes, note{hihat, t, 0.03, 0, 0.25 * g * vel, 0, level})
+			notes = append(notes, note{hihat, t + beat/2, 0.1, 0, 0.9 * g * vel, 0, level})
+			// Short, bright chord stabs on every off-beat, as a rhythm guitar
+			// plays them.
+			for _, s := range ch {
+				notes = append(notes, note{brass, t + beat/2, 0.12 * beat, semis(mid, s+12), 0.3 * g * vel, 0.004, 1})
+			}
 		case Chorale:
 			for _, s := range ch {
 				notes = append(notes, note{strings, t, 0.88 * beat, semis(mid, s), 0.3 * g * vel, 0.05, level})
@@ -172,6 +189,12 @@ func Render(ctx context.Context, p Piece, rate int) (Rendered, error) {
 			renderBrass(buf, rate, nt)
 		case timpani:
 			renderTimpani(buf, rate, nt, seed)
+		case kick:
+			renderKick(buf, rate, nt)
+		case snare:
+			renderSnare(buf, rate, nt, seed)
+		case hihat:
+			renderHihat(buf, rate, nt, seed)
 		}
 	}
 	peak := 0.0
@@ -393,5 +416,67 @@ func renderTimpani(buf []float64, rate int, nt note, seed uint64) {
 		}
 		s *= math.Min(1, t/0.002) // no click before the mallet lands
 		buf[i] += nt.amp * s
+	}
+}
+
+// renderKick adds a kick drum: a sine falling from about 2.5 times its pitch
+// to it within 30 ms, decaying in 0.18 s, with a short beater click.
+func renderKick(buf []float64, rate int, nt note) {
+	a, b := span(len(buf), rate, nt.start, 0.6)
+	dt := 1 / float64(rate)
+	r := newRotor(nt.freq*2.5, rate, 0)
+	level, decay := 1.0, math.Exp(-1/(0.18*float64(rate)))
+	for i := a; i < b; i++ {
+		t := float64(i-a) * dt
+		if (i-a)%block == 0 {
+			r.retune(nt.freq*(1+1.5*math.Exp(-t/0.03)), rate)
+		}
+		s := level * r.next()
+		if t < 0.004 {
+			s += 0.3 * (1 - t/0.004)
+		}
+		level *= decay
+		buf[i] += nt.amp * s * math.Min(1, t/0.001)
+	}
+}
+
+// renderSnare adds a snare drum: a decaying drum tone at its pitch and a
+// brighter burst of wire noise.
+func renderSnare(buf []float64, rate int, nt note, seed uint64) {
+	a, b := span(len(buf), rate, nt.start, 0.5)
+	dt := 1 / float64(rate)
+	rng := rand.New(rand.NewPCG(seed, 3))
+	r := newRotor(nt.freq, rate, 0)
+	tone, toneDecay := 0.7, math.Exp(-1/(0.06*float64(rate)))
+	noise, noiseDecay := 1.0, math.Exp(-1/(0.12*float64(rate)))
+	var lp, prev float64
+	k := onePole(6000, rate)
+	for i := a; i < b; i++ {
+		t := float64(i-a) * dt
+		lp += k * (rng.Float64()*2 - 1 - lp)
+		hp := lp - prev // a first difference: the wires' brightness
+		prev = lp
+		s := tone*r.next() + noise*(0.6*lp+0.8*hp)
+		tone *= toneDecay
+		noise *= noiseDecay
+		buf[i] += nt.amp * s * math.Min(1, t/0.001)
+	}
+}
+
+// renderHihat adds a hi-hat: high-passed noise decaying over nt.dur (a
+// closed hat about 30 ms, an open one longer).
+func renderHihat(buf []float64, rate int, nt note, seed uint64) {
+	a, b := span(len(buf), rate, nt.start, 6*nt.dur)
+	dt := 1 / float64(rate)
+	rng := rand.New(rand.NewPCG(seed, 4))
+	level, decay := 1.0, math.Exp(-1/(nt.dur*float64(rate)))
+	var lp float64
+	k := onePole(7000, rate)
+	for i := a; i < b; i++ {
+		t := float64(i-a) * dt
+		x := rng.Float64()*2 - 1
+		lp += k * (x - lp)
+		buf[i] += nt.amp * level * (x - lp) * math.Min(1, t/0.0005)
+		level *= decay
 	}
 }
