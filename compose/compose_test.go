@@ -9,16 +9,13 @@ import (
 	"testing"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
 )
 
 // typicalPose is the mean pose of SPEC §1.
-var typicalPose = [motion.Joints]motion.Point{
-	{X: 0.494, Y: 0.414}, {X: 0.506, Y: 0.393}, {X: 0.475, Y: 0.385}, {X: 0.524, Y: 0.373}, {X: 0.445, Y: 0.386},
-	{X: 0.598, Y: 0.462}, {X: 0.404, Y: 0.472}, {X: 0.676, Y: 0.577}, {X: 0.369, Y: 0.580},
-	{X: 0.614, Y: 0.588}, {X: 0.435, Y: 0.543}, {X: 0.575, Y: 0.745}, {X: 0.449, Y: 0.742},
-}
+var typicalPose = infer.TypicalPose()
 
 // beating is the typical pose with the right wrist beating at a phase of
 // its own per panel, so each panel's figure is somewhere else.

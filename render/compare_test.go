@@ -14,6 +14,7 @@ import (
 
 	"github.com/podium-dev/podium/audio"
 	"github.com/podium-dev/podium/compose"
+	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/internal/npyfile"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -460,6 +461,7 @@ func TestComposedConversion(t *testing.T) {
 
 func checkComposedConversion(t *testing.T, c *compose.Composer) {
 	t.Helper()
+	defer checkRecording(t, c)
 	w, h := c.Size()
 	d := newComposedDrawers(c)().(composedDrawer)
 	check := newComposedDrawers(c)().(composedDrawer)
@@ -477,11 +479,7 @@ func checkComposedConversion(t *testing.T, c *compose.Composer) {
 
 // writeSampleMotion is writeSample's motion without the files.
 func writeSampleMotion(frames int, phase float64) motion.Motion {
-	pose := [motion.Joints]motion.Point{
-		{X: 0.494, Y: 0.414}, {X: 0.506, Y: 0.393}, {X: 0.475, Y: 0.385}, {X: 0.524, Y: 0.373}, {X: 0.445, Y: 0.386},
-		{X: 0.598, Y: 0.462}, {X: 0.404, Y: 0.472}, {X: 0.676, Y: 0.577}, {X: 0.369, Y: 0.580},
-		{X: 0.614, Y: 0.588}, {X: 0.435, Y: 0.543}, {X: 0.575, Y: 0.745}, {X: 0.449, Y: 0.742},
-	}
+	pose := infer.TypicalPose()
 	m := motion.New(frames, motion.Rate)
 	for f := range m.Frames {
 		for j, q := range pose {
@@ -493,4 +491,43 @@ func writeSampleMotion(frames int, phase float64) motion.Motion {
 		m.Set(f, motion.LeftWrist, motion.Point{X: lw.X + float32(0.05*math.Sin(a)), Y: lw.Y})
 	}
 	return m
+}
+
+// checkRecording: the benchmark's recording of a song's frames replays
+// them exactly, through the encoder's buffers as they rotate, and takes less
+// than the frames.
+func checkRecording(t *testing.T, c *compose.Composer) {
+	t.Helper()
+	w, h := c.Size()
+	d := newComposedDrawers(c)().(composedDrawer)
+	const workers = 2
+	rec, err := newRecording(filepath.Join(t.TempDir(), "frames"), w, h, buffersPerWorker*workers, d.conv.bgYUV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.file.Close()
+	if err := recordAll(rec, d, c.Frames()); err != nil {
+		t.Fatal(err)
+	}
+	check := newComposedDrawers(c)()
+	want := make([]byte, yuvSize(w, h))
+	replays := []replayDrawer{newReplayDrawer(rec), newReplayDrawer(rec)}
+	bufs := make([][]byte, rec.lag)
+	for i := range bufs {
+		bufs[i] = make([]byte, yuvSize(w, h))
+		for k := range bufs[i] {
+			bufs[i][k] = 0x33
+		}
+	}
+	for f := range c.Frames() {
+		got := bufs[f%rec.lag]
+		replays[f%workers].drawFrame(f, got)
+		check.drawFrame(f, want)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("the recording replays frame %d differently", f)
+		}
+	}
+	if rec.bytes() >= int64(c.Frames()*yuvSize(w, h)/2) {
+		t.Errorf("the recording takes %d bytes, half the frames' or more", rec.bytes())
+	}
 }

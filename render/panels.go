@@ -119,7 +119,7 @@ func openEngines(o *Options, ps []panelSpec, notify func(string)) (*engineSet, e
 		}
 		opt := infer.Options{Engine: key, Device: o.Device, ORTLib: o.ORTLib, Threads: o.Threads, Seed: o.Seed, Notify: notify}
 		if key != engineBuiltin && key != enginePlain {
-			opt = infer.Options{Model: key, Device: o.Device, ORTLib: o.ORTLib, Threads: o.Threads, Seed: o.Seed, Notify: notify}
+			opt.Engine, opt.Model = "", key
 		}
 		eng, err := infer.Open(opt)
 		if err != nil {

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -26,9 +28,10 @@ import (
 //
 //   - render: the whole pipeline (decode and mel, the engines, drawing on
 //     all cores, encoding) through Run;
-//   - encode-only: ffmpeg encoding the same number of the same frames,
-//     drawn beforehand by render's own drawers, through the same pipe with
-//     the same command line and soundtrack;
+//   - encode-only: ffmpeg encoding exactly the frames render encodes,
+//     all of them, drawn beforehand by render's own drawers and kept as
+//     their differences in a file (see recording: 0.5–1.5 GB a panel),
+//     through the same pipe with the same command line and soundtrack;
 //
 // for one panel (the built-in conductor; target: render ≥ 90 % of
 // encode-only) and for three side by side (--compare builtin,plain and a
@@ -38,8 +41,8 @@ import (
 // turn) and the figures are the medians, the ratio that of each pair's own
 // ratios. Before those, the render command renders the three panels once in
 // a process of its own, whose peak memory is reported (three-panel-peak-MB;
-// ffmpeg's own is apart). Run with -benchtime 1x; a round takes about two
-// minutes with one panel and six with three.
+// ffmpeg's own is apart). Run with -benchtime 1x; a round takes about one
+// minute with one panel and two with three, on a 2-core machine.
 func BenchmarkRender3min(b *testing.B) {
 	needFFmpeg(b)
 	dir := b.TempDir()
@@ -54,20 +57,19 @@ func BenchmarkRender3min(b *testing.B) {
 		opt := Defaults()
 		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out3"), true
 		opt.Compare, opt.Device = three, "cpu"
-		benchRenderPairs(b, opt, src, 100)
+		benchRenderPairs(b, opt, src)
 	})
 	b.Run("one-panel", func(b *testing.B) {
 		opt := Defaults()
 		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out1"), true
-		benchRenderPairs(b, opt, src, 300)
+		benchRenderPairs(b, opt, src)
 	})
 }
 
 // benchRenderPairs times renderRounds alternating pairs of a render of src
-// with opt and an encode-only of the same frames (the first predrawn of
-// them, sent round-robin), and reports the medians.
-func benchRenderPairs(b *testing.B, opt Options, src string, predrawn int) {
-	const frames = 180 * 30
+// with opt and an encode-only of exactly the frames it renders (recorded
+// beforehand), and reports the medians.
+func benchRenderPairs(b *testing.B, opt Options, src string) {
 	render := func() (total, drawEncode float64) {
 		rep, err := Run(context.Background(), opt)
 		if err != nil || !rep.OK() {
@@ -76,16 +78,19 @@ func benchRenderPairs(b *testing.B, opt Options, src string, predrawn int) {
 		e := rep.Entries[0]
 		return float64(e.Frames) / e.Timings.Total, float64(e.Frames) / e.Timings.Encode
 	}
-	pre, w, h := drawnFrames(b, opt, src, predrawn)
-	enc := encoder{FFmpeg: "ffmpeg", Width: w, Height: h, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
+	// As many replaying goroutines as render has drawing ones (Options.Workers).
+	workers := runtime.NumCPU()
+	rec := recordFrames(b, opt, src, workers)
+	frames := rec.frames()
+	fmt.Printf("%s: %d frames of %dx%d recorded in %.0f MB (a file)\n", b.Name(), frames, rec.w, rec.h, float64(rec.bytes())/1e6)
+	enc := encoder{FFmpeg: "ffmpeg", Width: rec.w, Height: rec.h, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
 		Audio: src, Out: filepath.Join(b.TempDir(), "encode-only.mp4")}
 	encodeOnly := func() float64 {
 		start := time.Now()
-		// As many copying goroutines as render has drawing ones (Options.Workers).
-		if err := enc.run(context.Background(), frames, runtime.NumCPU(), func() frameDrawer { return copyDrawer(pre) }, nil); err != nil {
+		if err := enc.run(context.Background(), frames, workers, func() frameDrawer { return newReplayDrawer(rec) }, nil); err != nil {
 			b.Fatal(err)
 		}
-		return frames / time.Since(start).Seconds()
+		return float64(frames) / time.Since(start).Seconds()
 	}
 
 	var renderFPS, drawEncodeFPS, encodeFPS, ratio, drawRatio []float64
@@ -109,13 +114,145 @@ func benchRenderPairs(b *testing.B, opt Options, src string, predrawn int) {
 	b.ReportMetric(median(encodeFPS), "encode-only-fps")
 	b.ReportMetric(100*median(ratio), "%_of_encode-only")
 	fmt.Printf("%s: 3-minute song, %dx%d frames, %s, median of %d rounds: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding\n",
-		b.Name(), w, h, opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
+		b.Name(), rec.w, rec.h, opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
 }
 
-// drawnFrames draws the first n frames render draws for src with opt, as
-// render does (its engines, smoothing, camera, layout and drawers), in
-// yuv420p.
-func drawnFrames(b *testing.B, opt Options, src string, n int) (frames [][]byte, w, h int) {
+// recording is every frame of a song as render sends it to ffmpeg, so
+// that encode-only encodes exactly the frames render encodes: how fast x264
+// goes depends on what it is given, and a figure that beats harder in the
+// song's loud middle than in its first seconds costs it more. Each frame is
+// kept as its differences (runs of recordBlock bytes) from the frame that
+// the encoder's buffer it is drawn into held before, lag frames earlier
+// (the background's conversion for a buffer's first frame), as replayDrawer
+// replays them: a still figure costs nothing, a moving one its moving part.
+// The runs' bytes go to a file (1–3 GB for a 3-minute song), which the
+// page cache holds while memory allows, rather than to the heap.
+type recording struct {
+	w, h  int
+	lag   int // buffersPerWorker × workers
+	bg    []byte
+	first []int // per frame, its first run in runs; one more at the end
+	runs  []recordRun
+	file  *os.File
+	out   *bufio.Writer
+	size  int64 // bytes in the file
+}
+
+type recordRun struct {
+	off, n int   // where in the frame, how many bytes
+	at     int64 // where in the file
+}
+
+const recordBlock = 64
+
+func newRecording(path string, w, h, lag int, bg []byte) (*recording, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &recording{w: w, h: h, lag: lag, bg: bg, file: f, out: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (r *recording) frames() int { return len(r.first) - 1 }
+
+func (r *recording) bytes() int64 { return r.size + int64(len(r.bg)) + 24*int64(len(r.runs)) }
+
+// add appends one frame, as its differences from ref.
+func (r *recording) add(frame, ref []byte) error {
+	r.first = append(r.first, len(r.runs))
+	differs := func(i int) bool {
+		j := min(i+recordBlock, len(frame))
+		return !bytes.Equal(frame[i:j], ref[i:j])
+	}
+	for i := 0; i < len(frame); {
+		if !differs(i) {
+			i += recordBlock
+			continue
+		}
+		j := i
+		for j < len(frame) && differs(j) {
+			j += recordBlock
+		}
+		j = min(j, len(frame))
+		r.runs = append(r.runs, recordRun{off: i, n: j - i, at: r.size})
+		if _, err := r.out.Write(frame[i:j]); err != nil {
+			return err
+		}
+		r.size += int64(j - i)
+		i = j
+	}
+	return nil
+}
+
+// finish ends the recording, ready to replay.
+func (r *recording) finish() error {
+	r.first = append(r.first, len(r.runs))
+	return r.out.Flush()
+}
+
+// replayDrawer sends a recording's frames; one per drawing goroutine, as
+// render's drawers, so that each buffer gets the frames the recording
+// assumed. A frame's runs lie together in the file: one read a frame.
+type replayDrawer struct {
+	r       *recording
+	seen    map[*byte]bool
+	scratch *[]byte
+}
+
+func newReplayDrawer(r *recording) replayDrawer {
+	return replayDrawer{r: r, seen: map[*byte]bool{}, scratch: new([]byte)}
+}
+
+func (d replayDrawer) drawFrame(f int, dst []byte) {
+	r := d.r
+	if !d.seen[&dst[0]] {
+		copy(dst, r.bg) // the buffer's first frame: recorded against the background
+		d.seen[&dst[0]] = true
+	}
+	runs := r.runs[r.first[f]:r.first[f+1]]
+	if len(runs) == 0 {
+		return
+	}
+	start, end := runs[0].at, runs[len(runs)-1].at+int64(runs[len(runs)-1].n)
+	if int64(cap(*d.scratch)) < end-start {
+		*d.scratch = make([]byte, end-start)
+	}
+	buf := (*d.scratch)[:end-start]
+	if _, err := r.file.ReadAt(buf, start); err != nil {
+		panic(fmt.Sprintf("replay frame %d: %v", f, err)) // a benchmark's own temporary file
+	}
+	for _, run := range runs {
+		copy(dst[run.off:run.off+run.n], buf[run.at-start:])
+	}
+}
+
+// recordAll records frames 0..n-1 of d, each drawn into the buffer that
+// the encoder would hand its goroutine for it.
+func recordAll(rec *recording, d frameDrawer, n int) error {
+	size := yuvSize(rec.w, rec.h)
+	bufs := make([][]byte, rec.lag)
+	prev := make([]byte, size)
+	for f := range n {
+		buf, ref := bufs[f%rec.lag], rec.bg
+		if buf == nil {
+			buf = make([]byte, size)
+			bufs[f%rec.lag] = buf
+		} else {
+			copy(prev, buf)
+			ref = prev
+		}
+		d.drawFrame(f, buf)
+		if err := rec.add(buf, ref); err != nil {
+			return err
+		}
+	}
+	return rec.finish()
+}
+
+// recordFrames draws every frame render draws for src with opt, as render
+// does (its engines, smoothing, camera, layout and drawers), and records
+// them.
+func recordFrames(b *testing.B, opt Options, src string, workers int) *recording {
 	b.Helper()
 	if err := opt.check(); err != nil {
 		b.Fatal(err)
@@ -141,14 +278,17 @@ func drawnFrames(b *testing.B, opt Options, src string, n int) (frames [][]byte,
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, h = comp.Size()
-	d := newComposedDrawers(comp)()
-	frames = make([][]byte, n)
-	for f := range frames {
-		frames[f] = make([]byte, yuvSize(w, h))
-		d.drawFrame(f, frames[f])
+	w, h := comp.Size()
+	d := newComposedDrawers(comp)().(composedDrawer)
+	rec, err := newRecording(filepath.Join(b.TempDir(), "frames"), w, h, buffersPerWorker*workers, d.conv.bgYUV)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return frames, w, h
+	b.Cleanup(func() { rec.file.Close() })
+	if err := recordAll(rec, d, comp.Frames()); err != nil {
+		b.Fatal(err)
+	}
+	return rec
 }
 
 // peakRenderMB renders src with the render command, --compare panels, in
@@ -187,11 +327,6 @@ func median(x []float64) float64 {
 	}
 	return x[len(x)/2]
 }
-
-// copyDrawer hands out pre-drawn frames.
-type copyDrawer [][]byte
-
-func (c copyDrawer) drawFrame(f int, dst []byte) { copy(dst, c[f%len(c)]) }
 
 // BenchmarkPeakRSS2h renders a generated 2-hour song (64×64, ultrafast) and
 // reports the peak resident memory of this process (ffmpeg runs in its own
