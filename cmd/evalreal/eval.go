@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/podium-dev/podium/audio"
@@ -19,6 +18,7 @@ import (
 	"github.com/podium-dev/podium/infer/conductor"
 	"github.com/podium-dev/podium/infer/onnx"
 	"github.com/podium-dev/podium/internal/beateval"
+	"github.com/podium-dev/podium/internal/moveeval"
 	"github.com/podium-dev/podium/internal/npyfile"
 	"github.com/podium-dev/podium/motion"
 )
@@ -69,7 +69,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 	}
 	cond := conductor.New(conductor.Options{Seed: opt.seed})
 	var scored []score
-	var moved []movement
+	var moved []moveeval.Recording
 	for _, p := range pieces {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -96,7 +96,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 				fmt.Fprintln(log, "evalreal:", fmt.Errorf("M2S-GAN on %s: %w", p.path, err))
 				continue
 			}
-			moved = append(moved, movement{name: p.name, ours: stdXY(m), gan: stdXY(ref)})
+			moved = append(moved, moveeval.Recording{Name: p.name, Ours: moveeval.StdXY(m), Ref: moveeval.StdXY(ref)})
 		}
 	}
 	printScores(out, scored)
@@ -327,75 +327,27 @@ func printScores(out io.Writer, scored []score) {
 	}
 }
 
-// movement is one real recording's per-joint x and y standard deviations for
-// the conductor and for M2S-GAN.
-type movement struct {
-	name      string
-	ours, gan [motion.Joints][2]float64
-}
-
-// stdXY is each joint's x and y standard deviation over the whole motion.
-func stdXY(m motion.Motion) [motion.Joints][2]float64 {
-	var s [motion.Joints][2]float64
-	n := float64(m.Frames)
-	for j := 0; j < motion.Joints; j++ {
-		var mx, my, vx, vy float64
-		for f := 0; f < m.Frames; f++ {
-			p := m.At(f, j)
-			mx += float64(p.X)
-			my += float64(p.Y)
-		}
-		mx /= n
-		my /= n
-		for f := 0; f < m.Frames; f++ {
-			p := m.At(f, j)
-			vx += (float64(p.X) - mx) * (float64(p.X) - mx)
-			vy += (float64(p.Y) - my) * (float64(p.Y) - my)
-		}
-		s[j] = [2]float64{math.Sqrt(vx / n), math.Sqrt(vy / n)}
-	}
-	return s
-}
-
-// wristMovement is a song's wrist movement: the root mean square of both
-// wrists' x and y standard deviations.
-func wristMovement(s [motion.Joints][2]float64) float64 {
-	var v float64
-	for _, j := range []int{motion.LeftWrist, motion.RightWrist} {
-		v += s[j][0]*s[j][0] + s[j][1]*s[j][1]
-	}
-	return math.Sqrt(v / 4)
-}
-
-// spread is max/min over the songs.
-func spread(x []float64) float64 {
-	return slices.Max(x) / slices.Min(x)
-}
-
-func printMovement(out io.Writer, moved []movement, verbose bool) {
-	fmt.Fprintf(out, "Movement on %d real recordings: each joint's std as %% of M2S-GAN's (ratio of the means over the recordings; target 60–160)\n", len(moved))
+func printMovement(out io.Writer, moved []moveeval.Recording, verbose bool) {
+	fmt.Fprintf(out, "Movement on %d real recordings: each joint's std as %% of M2S-GAN's (ratio of the means over the recordings; target %.0f–%.0f)\n",
+		len(moved), 100*moveeval.MinRatio, 100*moveeval.MaxRatio)
 	fmt.Fprintf(out, "%-15s %7s %7s   %-17s %-17s\n", "joint", "x %", "y %", "x % per song", "y % per song")
+	ratios := moveeval.Ratios(moved)
 	for j := 0; j < motion.Joints; j++ {
-		var pct [2]float64
 		var lo, hi [2]float64
 		for a := 0; a < 2; a++ {
-			var so, sg float64
 			lo[a], hi[a] = math.Inf(1), math.Inf(-1)
 			for _, m := range moved {
-				so += m.ours[j][a]
-				sg += m.gan[j][a]
-				r := 100 * m.ours[j][a] / m.gan[j][a]
+				r := 100 * m.Ours[j][a] / m.Ref[j][a]
 				lo[a], hi[a] = math.Min(lo[a], r), math.Max(hi[a], r)
 			}
-			pct[a] = 100 * so / sg
 		}
-		fmt.Fprintf(out, "%-15s %7.0f %7.0f   %5.0f … %-7.0f %5.0f … %-7.0f\n", motion.Name(j), pct[0], pct[1], lo[0], hi[0], lo[1], hi[1])
+		fmt.Fprintf(out, "%-15s %7.0f %7.0f   %5.0f … %-7.0f %5.0f … %-7.0f\n", motion.Name(j), 100*ratios[j][0], 100*ratios[j][1], lo[0], hi[0], lo[1], hi[1])
 	}
 	if verbose {
 		for _, m := range moved {
-			fmt.Fprintf(out, "%-32s", m.name)
+			fmt.Fprintf(out, "%-32s", m.Name)
 			for j := 0; j < motion.Joints; j++ {
-				fmt.Fprintf(out, " %3.0f/%-3.0f", 100*m.ours[j][0]/m.gan[j][0], 100*m.ours[j][1]/m.gan[j][1])
+				fmt.Fprintf(out, " %3.0f/%-3.0f", 100*m.Ours[j][0]/m.Ref[j][0], 100*m.Ours[j][1]/m.Ref[j][1])
 			}
 			fmt.Fprintln(out)
 		}
@@ -405,13 +357,13 @@ func printMovement(out io.Writer, moved []movement, verbose bool) {
 	fmt.Fprintf(out, "%-32s %9s %9s\n", "recording", "builtin", "M2S-GAN")
 	var ours, gan []float64
 	for _, m := range moved {
-		o, g := wristMovement(m.ours), wristMovement(m.gan)
+		o, g := m.Ours.Wrists(), m.Ref.Wrists()
 		ours, gan = append(ours, o), append(gan, g)
-		fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", m.name, o, g)
+		fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", m.Name, o, g)
 	}
 	fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", "mean", mean(ours), mean(gan))
-	so, sg := spread(ours), spread(gan)
-	fmt.Fprintf(out, "spread (max/min over songs)      ×%-8.2f ×%-8.2f  (target: builtin ≥ ×%.2f, half of M2S-GAN's above 1)\n", so, sg, 1+(sg-1)/2)
+	so, sg := moveeval.Spreads(moved)
+	fmt.Fprintf(out, "spread (max/min over songs)      ×%-8.2f ×%-8.2f  (target: builtin ≥ ×%.2f, half of M2S-GAN's above 1)\n", so, sg, moveeval.SpreadTarget(sg))
 }
 
 func mean(x []float64) float64 {
