@@ -897,15 +897,15 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 }
 
 // steady evens out the beat times where the beat is regular: each beat moves
-// most of the way to a straight line through its six neighbours (index
+// nearly all the way to a straight line through its sixteen neighbours (index
 // against time), unless it lies far from it (a tempo change, rubato), where
 // the music's own time stands. The onset peak of a real mix wanders by
 // 10–40 ms around the beat (a guitar's pick before the kick, a flam); a
 // conductor's beat does not.
 func steady(beats []Beat, frames []int, periods []float32) {
 	const (
-		half   = 3
-		keep   = 0.3   // share of the deviation from the line that stays
+		half   = 8
+		keep   = 0.1   // share of the deviation from the line that stays
 		beyond = 0.045 // seconds: farther from the line is the music's own time
 	)
 	nb := len(beats)

@@ -143,7 +143,7 @@ func energyOf(loud, activity float32, lo, hi float64) float64 {
 // slightly smaller.
 func sizeOf(energy, period float64) float64 {
 	tempo := clamp(math.Sqrt(period/0.55), 0.75, 1.05)
-	return (0.1 + 1.3*energy*energy) * tempo
+	return (0.15 + 1.25*energy*energy) * tempo
 }
 
 // role is what the left hand does over a phrase, as weights that sum to 1:
