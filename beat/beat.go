@@ -89,6 +89,12 @@ const (
 	// onset in tracking the ticks: it holds them on the eighths where a
 	// riff's sixteenths would pull them off.
 	tickKick = 0.5
+	// tempoNear, tempoHold and tempoPull keep the local tempo on the song's
+	// (viterbiLags): within ±15 % (in ln) while that still scores tempoHold
+	// of the best, at a cost of tempoPull a second outside.
+	tempoNear = 0.14
+	tempoHold = 0.3
+	tempoPull = 2.0
 	// snapFrames is how far (mel frames) a tracked beat moves to the full
 	// band's onset peak: the kick band's flux peaks later than the attack.
 	snapFrames = 3
@@ -560,7 +566,30 @@ func viterbiLags(score []float32, secs, ns, lo int, period float64) []float64 {
 	for i := range logl {
 		logl[i] = math.Log(float64(lo + i))
 	}
+	// Where the global period is still supported (a lag within ±15 % of it
+	// scores at least tempoHold of the second's best), the local period
+	// stays within that range: a passage whose accents group in threes
+	// against the beat (a ballad's dotted-eighth riff, 4:3 against it) is
+	// not a new tempo. Where the support is gone, the tempo is free to
+	// change (a real tempo change leaves the old period nothing).
 	lp := math.Log(period)
+	pull := make([]float64, secs*ns)
+	for sec := 0; sec < secs; sec++ {
+		var g float32
+		for i := 0; i < ns; i++ {
+			if math.Abs(logl[i]-lp) < tempoNear {
+				g = max(g, score[sec*ns+i])
+			}
+		}
+		if g < tempoHold {
+			continue
+		}
+		for i := 0; i < ns; i++ {
+			if math.Abs(logl[i]-lp) >= tempoNear {
+				pull[sec*ns+i] = tempoPull
+			}
+		}
+	}
 	for i := range cost {
 		d := logl[i] - lp
 		cost[i] = float64(score[i]) - 2*d*d
@@ -574,7 +603,7 @@ func viterbiLags(score []float32, secs, ns, lo int, period float64) []float64 {
 					best, arg = v, j
 				}
 			}
-			next[i] = best + float64(score[sec*ns+i])
+			next[i] = best + float64(score[sec*ns+i]) - pull[sec*ns+i]
 			back[sec*ns+i] = int32(arg)
 		}
 		cost, next = next, cost
@@ -740,9 +769,19 @@ func choosePhase(fe features, ticks []int, half []float32) []int {
 			phaseSnare*float64(series.MaxOver(fe.snare, max(0, f-1), min(n-1, f+lowLag)))
 		o[i] = float64(series.MaxOver(fe.onset, max(0, f-1), min(n-1, f+1)))
 	}
+	// A clear tempo change (the local period moving by more than 8 % within
+	// a second) starts a stretch afresh, as a silence does.
+	jump := func(a, b int) bool {
+		for t := a + 1; t <= b; t++ {
+			if math.Abs(math.Log(float64(half[t])/float64(half[max(0, t-melRate)]))) > 0.08 {
+				return true
+			}
+		}
+		return false
+	}
 	same := func(i int) bool { // ticks i-1 and i are in one stretch
 		a, b := ticks[i-1], ticks[i]
-		return inStep(float64(b-a), float64(half[a])) && !series.GapBetween(fe.active, a, b)
+		return inStep(float64(b-a), float64(half[a])) && !series.GapBetween(fe.active, a, b) && !jump(a, b)
 	}
 	ev := make([]float64, nt)
 	for i := range ticks {
@@ -1055,3 +1094,8 @@ func zscore(x []float64) {
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+func smoothstep(a, b, x float64) float64 {
+	u := math.Max(0, math.Min(1, (x-a)/(b-a)))
+	return u * u * (3 - 2*u)
+}
