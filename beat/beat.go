@@ -1094,8 +1094,3 @@ func zscore(x []float64) {
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
-
-func smoothstep(a, b, x float64) float64 {
-	u := math.Max(0, math.Min(1, (x-a)/(b-a)))
-	return u * u * (3 - 2*u)
-}
