@@ -471,10 +471,13 @@ func choosePeriod(ac []float64, minLag, maxLag int) float64 {
 	if anchor < 0 {
 		return refine(ac, peakNear(ac, float64(minLag+maxLag)/2, minLag, maxLag))
 	}
-	// A member is supported when a peak within ±8 % of its lag is clear.
+	// A member is supported when there is a peak within ±8 % of its lag,
+	// however small beside the strongest: a thrash song's bar accent every
+	// 1.3 s can dwarf the autocorrelation of its blast-beat eighths, and
+	// the comb (with the bar at the double lag) still weighs the beat.
 	member := func(lag float64) int {
 		l := peakNear(ac, lag, minLag, maxLag)
-		if l < 0 || !isPeak(l) || ac[l] < 0.12*ac[anchor] {
+		if l < 0 || !isPeak(l) || ac[l] < 0.05*ac[anchor] {
 			return -1
 		}
 		return l
