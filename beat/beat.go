@@ -95,6 +95,7 @@ const (
 	tempoNear = 0.14
 	tempoHold = 0.3
 	tempoPull = 2.0
+	tempoLast = 4 // seconds the support must last
 	// snapFrames is how far (mel frames) a tracked beat moves to the full
 	// band's onset peak: the kick band's flux peaks later than the attack.
 	snapFrames = 3
@@ -576,15 +577,19 @@ func viterbiLags(score []float32, secs, ns, lo int, period float64) []float64 {
 	// not a new tempo. Where the support is gone, the tempo is free to
 	// change (a real tempo change leaves the old period nothing).
 	lp := math.Log(period)
-	pull := make([]float64, secs*ns)
-	for sec := 0; sec < secs; sec++ {
-		var g float32
+	support := make([]float32, secs)
+	for sec := range support {
 		for i := 0; i < ns; i++ {
 			if math.Abs(logl[i]-lp) < tempoNear {
-				g = max(g, score[sec*ns+i])
+				support[sec] = max(support[sec], score[sec*ns+i])
 			}
 		}
-		if g < tempoHold {
+	}
+	pull := make([]float64, secs*ns)
+	for sec := 0; sec < secs; sec++ {
+		// Support that lasts: where it fades away within seconds, the
+		// tempo has changed, and the sooner the path follows the better.
+		if slices.Min(support[sec:min(secs, sec+tempoLast)]) < tempoHold {
 			continue
 		}
 		for i := 0; i < ns; i++ {
@@ -724,6 +729,14 @@ func refinePeriods(frames []int, periods []float32) bool {
 			local[i] = float32(frames[hi]-frames[lo]) / float32(hi-lo)
 		}
 	}
+	// Where the tempo itself changes (within two seconds either way) the
+	// ticks' mean interval mixes the two tempi: the tracked period stands.
+	orig := slices.Clone(periods)
+	const span = 2 * melRate
+	changing := func(t int) bool {
+		a, b := orig[max(0, t-span)], orig[min(len(orig)-1, t+span)]
+		return math.Abs(math.Log(float64(b)/float64(a))) > 0.03
+	}
 	changed := false
 	for i := 0; i < nb; i++ {
 		from, to := frames[i], len(periods)
@@ -741,7 +754,7 @@ func refinePeriods(frames []int, periods []float32) bool {
 			u := float32(t-frames[i]) / float32(max(1, to-frames[i]))
 			u = max(0, min(1, u))
 			p := (1-u)*a + u*b
-			if p > 0.9*periods[t] && p < 1.1*periods[t] {
+			if p > 0.9*periods[t] && p < 1.1*periods[t] && !changing(t) {
 				periods[t] = p
 				changed = true
 			}
@@ -939,16 +952,16 @@ func describeBeats(fe features, frames []int, periods []float32) ([]Beat, []int)
 }
 
 // steady evens out the beat times where the beat is regular: each beat moves
-// nearly all the way to a straight line through its sixteen neighbours (index
-// against time), unless it lies far from it (a tempo change, rubato), where
-// the music's own time stands. The onset peak of a real mix wanders by
+// nearly all the way to a parabola through the sixteen beats on either side
+// (index against time, within one stretch at about one tempo), unless it lies
+// far from it (rubato), where the music's own time stands. The onset peak of a real mix wanders by
 // 10–40 ms around the beat (a guitar's pick before the kick, a flam); a
 // conductor's beat does not.
 func steady(beats []Beat, frames []int, periods []float32) {
 	const (
-		half   = 8
-		keep   = 0.1   // share of the deviation from the line that stays
-		beyond = 0.045 // seconds: farther from the line is the music's own time
+		half   = 16
+		keep   = 0.1  // share of the deviation from the curve that stays
+		beyond = 0.07 // seconds: farther from the curve is the music's own time
 	)
 	nb := len(beats)
 	raw := make([]float64, nb)
@@ -958,31 +971,81 @@ func steady(beats []Beat, frames []int, periods []float32) {
 	for i := range beats {
 		p := float64(periods[frames[i]]) / melRate
 		lo, hi := i, i
-		// Neighbours within one stretch of regular beats.
-		for lo > 0 && i-lo < half && inStep(raw[lo]-raw[lo-1], p) {
+		// Neighbours within one stretch of regular beats at about this
+		// tempo (a tempo step ends the stretch).
+		near := func(j int) bool {
+			return math.Abs(math.Log(float64(periods[frames[j]])/float64(periods[frames[i]]))) < 0.1
+		}
+		for lo > 0 && i-lo < half && inStep(raw[lo]-raw[lo-1], p) && near(lo-1) {
 			lo--
 		}
-		for hi < nb-1 && hi-i < half && inStep(raw[hi+1]-raw[hi], p) {
+		for hi < nb-1 && hi-i < half && inStep(raw[hi+1]-raw[hi], p) && near(hi+1) {
 			hi++
 		}
 		if hi-lo < 4 {
 			continue
 		}
-		var sx, sy, sxx, sxy float64
-		for j := lo; j <= hi; j++ {
-			x := float64(j - i)
-			sx += x
-			sy += raw[j]
-			sxx += x * x
-			sxy += x * raw[j]
+		// A parabola (index against time): a steady tempo and one changing
+		// evenly (a ritardando) both lie on it. Fitted twice, the second
+		// time without the beats far from the first fit (a stray onset, the
+		// edge of a tempo change).
+		line, ok := fitParabola(raw, i, lo, hi, nil, 0)
+		if !ok {
+			continue
 		}
-		m := float64(hi - lo + 1)
-		slope := (m*sxy - sx*sy) / (m*sxx - sx*sx)
-		line := (sy - slope*sx) / m
-		if d := raw[i] - line; math.Abs(d) < beyond {
-			beats[i].Time = line + keep*d
+		if line, ok = fitParabola(raw, i, lo, hi, &line, beyond); !ok {
+			continue
+		}
+		if d := -line.a; math.Abs(d) < beyond {
+			beats[i].Time = raw[i] + line.a + keep*d
 		}
 	}
+}
+
+// fitParabola fits y = a + b·x + c·x² to the times raw[lo..hi] against x =
+// j − i by least squares, about raw[i]. With a previous fit (prev) it leaves
+// out the points farther than tol from that one: a cheap robust second pass.
+func fitParabola(raw []float64, i, lo, hi int, prev *fit, tol float64) (fit, bool) {
+	var s [5]float64
+	var ty [3]float64
+	for j := lo; j <= hi; j++ {
+		x, y := float64(j-i), raw[j]-raw[i]
+		if prev != nil && math.Abs(y-prev.at(x)) > tol {
+			continue
+		}
+		s[0]++
+		s[1] += x
+		s[2] += x * x
+		s[3] += x * x * x
+		s[4] += x * x * x * x
+		ty[0] += y
+		ty[1] += x * y
+		ty[2] += x * x * y
+	}
+	if s[0] < 5 {
+		return fit{}, false
+	}
+	det := det3(s[0], s[1], s[2], s[1], s[2], s[3], s[2], s[3], s[4])
+	if math.Abs(det) < 1e-12 {
+		return fit{}, false
+	}
+	return fit{
+		a: det3(ty[0], s[1], s[2], ty[1], s[2], s[3], ty[2], s[3], s[4]) / det,
+		b: det3(s[0], ty[0], s[2], s[1], ty[1], s[3], s[2], ty[2], s[4]) / det,
+		c: det3(s[0], s[1], ty[0], s[1], s[2], ty[1], s[2], s[3], ty[2]) / det,
+		t: raw[i],
+	}, true
+}
+
+// fit is a parabola a + b·x + c·x² about the time t of beat i (x = j − i).
+type fit struct{ a, b, c, t float64 }
+
+// at is the fit's offset from t at x.
+func (f fit) at(x float64) float64 { return f.a + f.b*x + f.c*x*x }
+
+// det3 is the determinant of the 3×3 matrix with rows (a b c), (d e f), (g h i).
+func det3(a, b, c, d, e, f, g, h, i float64) float64 {
+	return a*(e*i-f*h) - b*(d*i-f*g) + c*(d*h-e*g)
 }
 
 // inStep says whether an interval is one beat of period p.
