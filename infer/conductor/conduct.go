@@ -101,11 +101,21 @@ func (s stroke) at(u float64) vec {
 	e := u * u * (3 - 2*u) // the rebound heads toward the next beat smoothly
 	b := 0.0
 	if sn := math.Sin(math.Pi * u); sn > 0 {
-		b = math.Exp(s.gamma * math.Log(sn)) // sn^γ; math.Pow's special cases cost more
+		g := s.gamma
+		if u > 0.5 {
+			g = max(g, fallGamma) // the fall slows to a stop at the ictus
+		}
+		b = math.Exp(g * math.Log(sn)) // sn^g; math.Pow's special cases cost more
 	}
 	sz := s.size0 + (s.size1-s.size0)*u
 	return vec{s.x0 + (s.x1-s.x0)*e, -saturate(s.height*sz) * b}
 }
+
+// fallGamma is the least bounce exponent of the fall into an ictus: however
+// sharp the rebound, the hand decelerates into the beat and all but stops
+// on it (players follow the point of maximal deceleration, SPEC §7), so the
+// moment of least speed is the ictus, not the top of the rebound.
+const fallGamma = 2.4
 
 // maxRise is the highest a rebound may rise above the ictus plane: to just
 // below the shoulders.
