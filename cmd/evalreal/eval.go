@@ -20,6 +20,7 @@ import (
 	"github.com/podium-dev/podium/internal/beateval"
 	"github.com/podium-dev/podium/internal/moveeval"
 	"github.com/podium-dev/podium/internal/npyfile"
+	"github.com/podium-dev/podium/metrics"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -87,16 +88,18 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("conduct %s: %w", p.path, err)
 		}
-		if p.truth != nil {
-			scored = append(scored, scoreIctus(p, an, m))
-		}
+		var ref *motion.Motion
 		if p.real && gan != nil {
-			ref, err := ganMotion(ctx, gan, mel, opt)
+			r, err := ganMotion(ctx, gan, mel, opt)
 			if err != nil {
 				fmt.Fprintln(log, "evalreal:", fmt.Errorf("M2S-GAN on %s: %w", p.path, err))
-				continue
+			} else {
+				ref = &r
+				moved = append(moved, moveeval.Recording{Name: p.name, Ours: moveeval.StdXY(m), Ref: moveeval.StdXY(r)})
 			}
-			moved = append(moved, moveeval.Recording{Name: p.name, Ours: moveeval.StdXY(m), Ref: moveeval.StdXY(ref)})
+		}
+		if p.truth != nil {
+			scored = append(scored, scoreIctus(p, an, m, ref))
 		}
 	}
 	printScores(out, scored)
@@ -285,10 +288,12 @@ type score struct {
 	leadMs    float64 // median time from ictus to the nearest beat of that level
 	beatF     float64 // the beat tracker's own beats against the grid, the same way
 	beatMs    float64 // median time from the grid to the heard beat
+	bc, bcRef float64 // Beat Consistency of the motion and of M2S-GAN's against the grid (NaN: none)
 }
 
-// scoreIctus finds the right wrist's ictuses and scores them.
-func scoreIctus(p piece, an beat.Analysis, m motion.Motion) score {
+// scoreIctus finds the right wrist's ictuses and scores them, and the
+// motion's Beat Consistency (and M2S-GAN's, given ref) against the grid.
+func scoreIctus(p piece, an beat.Analysis, m motion.Motion, ref *motion.Motion) score {
 	y := make([]float64, m.Frames)
 	for f := range y {
 		y[f] = float64(m.At(f, motion.RightWrist).Y)
@@ -307,18 +312,27 @@ func scoreIctus(p piece, an beat.Analysis, m motion.Motion) score {
 		heard[i] = b.Time
 	}
 	bf, blevel := beateval.TempoFMeasure(heard, p.truth, tolerance)
-	return score{name: p.name, bpm: p.bpm, heard: an.Tempo, perMinute: float64(inside) / minutes, f: f, level: level,
+	bc, bcRef := math.NaN(), math.NaN()
+	if v, err := metrics.BeatConsistency(p.truth, m); err == nil {
+		bc = v
+	}
+	if ref != nil {
+		if v, err := metrics.BeatConsistency(p.truth, *ref); err == nil {
+			bcRef = v
+		}
+	}
+	return score{bc: bc, bcRef: bcRef, name: p.name, bpm: p.bpm, heard: an.Tempo, perMinute: float64(inside) / minutes, f: f, level: level,
 		leadMs: -1000 * beateval.MedianOffset(ict, beateval.Levels(p.truth)[level], 0.1),
 		beatF:  bf, beatMs: 1000 * beateval.MedianOffset(heard, beateval.Levels(p.truth)[blevel], 0.1)}
 }
 
 func printScores(out io.Writer, scored []score) {
 	fmt.Fprintf(out, "Right-wrist ictus F-measure (±%.0f ms, best of grid / every other beat / grid with midpoints)\n", 1000*tolerance)
-	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s   %7s %8s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms", "beats F", "beat ms")
+	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s   %7s %8s   %6s %7s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms", "beats F", "beat ms", "BC", "BC GAN")
 	var sum float64
 	worst := math.Inf(1)
 	for _, s := range scored {
-		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f   %7.3f %+8.0f\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs, s.beatF, s.beatMs)
+		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f   %7.3f %+8.0f   %6s %7s\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs, s.beatF, s.beatMs, orDash(s.bc), orDash(s.bcRef))
 		sum += s.f
 		worst = math.Min(worst, s.f)
 	}
@@ -364,6 +378,14 @@ func printMovement(out io.Writer, moved []moveeval.Recording, verbose bool) {
 	fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", "mean", mean(ours), mean(gan))
 	so, sg := moveeval.Spreads(moved)
 	fmt.Fprintf(out, "spread (max/min over songs)      ×%-8.2f ×%-8.2f  (target: builtin ≥ ×%.2f, half of M2S-GAN's above 1)\n", so, sg, moveeval.SpreadTarget(sg))
+}
+
+// orDash prints a value to three places, or "-" for NaN.
+func orDash(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
 }
 
 func mean(x []float64) float64 {
