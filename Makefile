@@ -13,7 +13,7 @@ SAMPLES    ?= test_samples
 RESULTS    ?= results
 RENDER_FLAGS ?=
 
-.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet eval-real evaluate fuzz clean
+.PHONY: run build setup ffmpeg npm gomod ort test vet bench bench-rss samples models contact-sheet compare-picture eval-real evaluate fuzz clean
 
 run: setup ort build
 	./$(BIN)/render -o $(RESULTS) $(RENDER_FLAGS) $(SAMPLES)
@@ -77,6 +77,17 @@ REAL          ?= ../shared/realmusic ../shared/realmusic/unannotated
 EVALREAL_FLAGS ?=
 eval-real: setup ort
 	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" $(GO) run ./cmd/evalreal -samples $(SAMPLES) $(EVALREAL_FLAGS) $(REAL)
+
+# The side-by-side frame shown in the README: a frame of the video render makes
+# with --compare (the built-in conductor, the still pose and a model: M2S-GAN
+# where ../shared has it, else a tiny test model) and --music-strip.
+PICTURE_MODEL ?= $(firstword $(wildcard ../shared/models/m2sgan/m2sgan_generator.onnx) testdata/models/tiny_ok.onnx)
+PICTURE_SONG  ?= $(SAMPLES)/march_2-4_120bpm.mp3
+compare-picture: setup ort build
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	ONNXRUNTIME_SHARED_LIBRARY_PATH="$(ORT_LIB)" ./$(BIN)/render --compare builtin,plain,$(PICTURE_MODEL) \
+	  --music-strip --device cpu --crf 10 -o "$$tmp" "$(PICTURE_SONG)" && \
+	ffmpeg -v error -y -ss 12 -i "$$(ls "$$tmp"/*.mp4)" -frames:v 1 docs/img/compare_frame.png
 
 # Score an engine on a ConductorMotion100 split, e.g.
 #   make evaluate DATASET=/data/ConductorMotion100 EVAL_FLAGS='--engine plain --json results/eval.json'

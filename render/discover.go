@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/podium-dev/podium/dataset"
 )
 
 // input is one song of the batch.
@@ -17,6 +19,40 @@ type input struct {
 	Rel  string // slash-separated, relative to the folder argument it was found in (a file argument: its base name)
 	Out  string // output path without extension: OutDir joined with Rel's stem, made unique
 	Err  error  // why it cannot even be tried (an unreadable folder, a broken link); such inputs fail
+	// Sample marks a data-set sample: Path is a folder holding mel.npy
+	// (the music) and motion.npy (the real conductor's motion).
+	Sample bool
+}
+
+// isSample reports whether dir is a ConductorMotion100 sample: a folder
+// holding both mel.npy and motion.npy (links followed).
+func isSample(dir string) bool {
+	for _, f := range []string{dataset.MelFile, dataset.MotionFile} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || !st.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
+// title names the input on screen: its relative path, and for a data-set
+// sample named by its number alone, with its split ("val/17").
+func (in input) title() string {
+	if in.Sample && !strings.Contains(in.Rel, "/") {
+		if abs, err := filepath.Abs(in.Path); err == nil {
+			return filepath.Base(filepath.Dir(abs)) + "/" + in.Rel
+		}
+	}
+	return in.Rel
+}
+
+// source is the file holding the song's music: the file itself, or a
+// sample's mel.npy.
+func (in input) source() string {
+	if in.Sample {
+		return filepath.Join(in.Path, dataset.MelFile)
+	}
+	return in.Path
 }
 
 // Ignored is a file in an input folder that is not rendered, and why.
@@ -40,7 +76,10 @@ func isMedia(name string) bool {
 // a folder, in name order. A file argument is always an input, whatever its
 // name; in folders only media files count, hidden names (starting with a dot)
 // are passed over, symbolic links are followed, and sub-folders are entered
-// with recursive only, each real folder once (so link loops end). The folder
+// with recursive only, each real folder once (so link loops end). A folder
+// that is a data-set sample (isSample) is an input of its own, named on the
+// command line or met in a folder, recursive or not: it is rendered, not
+// entered. The folder
 // outDir is never entered: an output folder inside an input folder must not
 // feed the videos back in as songs.
 func discover(args []string, recursive bool, outDir string) (ins []input, ignored []Ignored) {
@@ -56,6 +95,10 @@ func discover(args []string, recursive bool, outDir string) (ins []input, ignore
 		}
 		if !st.IsDir() {
 			ins = append(ins, input{Path: arg, Rel: filepath.Base(arg)})
+			continue
+		}
+		if isSample(arg) {
+			ins = append(ins, input{Path: arg, Rel: filepath.Base(filepath.Clean(arg)), Sample: true})
 			continue
 		}
 		if real, err := filepath.EvalSymlinks(arg); err == nil {
@@ -89,6 +132,8 @@ func walk(dir, rel string, recursive bool, seen map[string]bool, ins *[]input, i
 			continue
 		}
 		switch {
+		case st.IsDir() && isSample(p):
+			*ins = append(*ins, input{Path: p, Rel: r, Sample: true})
 		case st.IsDir():
 			if !recursive {
 				*ignored = append(*ignored, Ignored{Path: p, Reason: "sub-folder (--recursive renders it)"})
@@ -143,10 +188,15 @@ func unwrapPath(err error) error {
 // become song.mp3.mp4 and song.wav.mp4; the same relative path under two
 // folder arguments becomes song.mp4 and song-2.mp4 (argument order).
 func assignOutputs(ins []input, outDir string) {
-	stem := func(rel string) string { return strings.TrimSuffix(rel, path.Ext(rel)) }
+	stem := func(in input) string {
+		if in.Sample {
+			return in.Rel // a folder: "1.5" is not "1" with an extension
+		}
+		return strings.TrimSuffix(in.Rel, path.Ext(in.Rel))
+	}
 	rels := map[string]map[string]bool{} // stem → the distinct relative paths wanting it
 	for _, in := range ins {
-		s := stem(in.Rel)
+		s := stem(in)
 		if rels[s] == nil {
 			rels[s] = map[string]bool{}
 		}
@@ -154,7 +204,7 @@ func assignOutputs(ins []input, outDir string) {
 	}
 	taken := map[string]bool{}
 	for i := range ins {
-		s := stem(ins[i].Rel)
+		s := stem(ins[i])
 		if len(rels[s]) > 1 {
 			s = ins[i].Rel
 		}

@@ -16,10 +16,9 @@ import (
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
 
+	"github.com/podium-dev/podium/compose"
 	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
-	"github.com/podium-dev/podium/motion"
-	"github.com/podium-dev/podium/skeleton"
 )
 
 // encoder is one ffmpeg run: raw yuv420p frames on its standard input, the
@@ -92,36 +91,58 @@ type frameDrawer interface {
 	drawFrame(f int, dst []byte)
 }
 
-// skeletonDrawer draws the conductor with its own Painter and converts the
-// frame to yuv420p in the same goroutine.
-type skeletonDrawer struct {
-	p    *skeleton.Painter
-	m    motion.Motion
-	conv *yuvConverter // shared, read-only
-	// held is, for each of this goroutine's buffers (by its first byte),
-	// the rectangle outside which it holds the background's conversion
-	// (see yuvConverter.convertIn); a buffer not in it is of unknown content.
-	held map[*byte]image.Rectangle
+// composedDrawer draws a composed frame (compose.Frame: the panels, bars
+// and strip) and converts to yuv420p, in the same goroutine, only what
+// changed in each of the frame's regions.
+type composedDrawer struct {
+	fr      *compose.Frame
+	regions []image.Rectangle
+	conv    *yuvConverter // shared, read-only
+	// bufs is, for each of this goroutine's buffers (by its first byte),
+	// what it holds of each region.
+	bufs map[*byte][]heldRegion
 }
 
-// drawFrame converts only the rectangle the painter drew in; the rest of
-// the frame is the background's conversion, rewritten only where the
-// buffer's earlier frame had drawn.
-func (d skeletonDrawer) drawFrame(f int, dst []byte) {
-	img := d.p.Draw(d.m, f)
-	held, ok := d.held[&dst[0]]
+// heldRegion is what a buffer holds of one region: the background's
+// conversion outside held (see yuvConverter.convertIn), and the conversion
+// of the region's content at version (compose.Frame.Versions).
+type heldRegion struct {
+	held    image.Rectangle
+	version uint64
+	known   bool
+}
+
+// drawFrame converts only the rectangles the frame drew in, and only in
+// regions whose content changed since the buffer's earlier frame; the rest
+// of each region is the background's conversion, rewritten only where the
+// buffer's earlier frame had drawn. A buffer's first frame starts from the
+// whole background's conversion, which holds the frame's still parts
+// (labels, the song's name) for good.
+func (d composedDrawer) drawFrame(f int, dst []byte) {
+	img, dirty := d.fr.Draw(f)
+	versions := d.fr.Versions()
+	hs, ok := d.bufs[&dst[0]]
 	if !ok {
-		held = image.Rect(0, 0, d.conv.w, d.conv.h)
+		copy(dst, d.conv.bgYUV)
+		hs = make([]heldRegion, len(d.regions))
+		d.bufs[&dst[0]] = hs
 	}
-	d.held[&dst[0]] = d.conv.convertIn(img, dst, d.p.Dirty(), held)
+	for i, r := range d.regions {
+		h := &hs[i]
+		if h.known && h.version == versions[i] {
+			continue // the buffer already holds this content
+		}
+		h.held = d.conv.convertIn(img, dst, dirty[i], h.held, r)
+		h.version, h.known = versions[i], true
+	}
 }
 
-// newSkeletonDrawers returns a maker of drawers for m, one per goroutine,
-// sharing the conversion of the style's bare background.
-func newSkeletonDrawers(style skeleton.Style, m motion.Motion) func() frameDrawer {
-	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, m.Rate), 0))
+// newComposedDrawers returns a maker of drawers for the composer's video,
+// one per goroutine, sharing the conversion of its background.
+func newComposedDrawers(c *compose.Composer) func() frameDrawer {
+	conv := newYUVConverter(c.Background())
 	return func() frameDrawer {
-		return skeletonDrawer{p: skeleton.NewPainter(style), m: m, conv: conv, held: map[*byte]image.Rectangle{}}
+		return composedDrawer{fr: c.NewFrame(), regions: c.Regions(), conv: conv, bufs: map[*byte][]heldRegion{}}
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/compose"
 	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -137,8 +138,11 @@ func TestEncoderMuxesAudio(t *testing.T) {
 		t.Fatal(err)
 	}
 	enc := encoder{FFmpeg: "ffmpeg", Width: 96, Height: 96, FPS: 30, Preset: "ultrafast", CRF: 23, Audio: tone, Out: filepath.Join(dir, "o.mp4")}
-	style := skeleton.Style{Width: 96, Height: 96}
-	if err := enc.run(context.Background(), m.Frames, 2, newSkeletonDrawers(style, m), nil); err != nil {
+	comp, err := compose.New(compose.Options{PanelWidth: 96, PanelHeight: 96, Panels: []compose.Panel{{Motion: m}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.run(context.Background(), m.Frames, 2, newComposedDrawers(comp), nil); err != nil {
 		t.Fatal(err)
 	}
 	st := probe(t, enc.Out)
@@ -311,14 +315,14 @@ func TestYUVConverterExact(t *testing.T) {
 				got[i] = byte(i * f)
 			}
 			all := image.Rect(0, 0, size.W, size.H)
-			conv.convertIn(img, got, p.Dirty(), all)
+			conv.convertIn(img, got, p.Dirty(), all, all)
 			if !bytes.Equal(want, got) {
 				t.Fatalf("%v frame %d: the converter over %v differs from the plain conversion", size, f, p.Dirty())
 			}
 			// Into render's reused buffers, each holding an earlier frame
 			// outside the rectangle its conversion returned.
 			buf := &bufs[(f/7)%len(bufs)]
-			buf.held = conv.convertIn(img, buf.pix, p.Dirty(), buf.held)
+			buf.held = conv.convertIn(img, buf.pix, p.Dirty(), buf.held, all)
 			if !bytes.Equal(want, buf.pix) {
 				t.Fatalf("%v frame %d: the converter into a reused buffer differs from the plain conversion", size, f)
 			}
@@ -326,7 +330,7 @@ func TestYUVConverterExact(t *testing.T) {
 			if p.Dirty().Empty() {
 				continue
 			}
-			conv.convertIn(img, got, p.Dirty().Union(image.Rect(size.W-3, size.H-3, size.W, size.H)), all)
+			conv.convertIn(img, got, p.Dirty().Union(image.Rect(size.W-3, size.H-3, size.W, size.H)), all, all)
 			if !bytes.Equal(want, got) {
 				t.Fatalf("%v frame %d: the converter over a rectangle to the corner differs", size, f)
 			}
@@ -335,11 +339,12 @@ func TestYUVConverterExact(t *testing.T) {
 		// buffer that held a frame.
 		img := p.Draw(motion.Motion{}, 0)
 		rgbaToYUV420(img, want)
-		conv.convertIn(img, got, p.Dirty(), image.Rect(0, 0, size.W, size.H))
+		all := image.Rect(0, 0, size.W, size.H)
+		conv.convertIn(img, got, p.Dirty(), all, all)
 		if !p.Dirty().Empty() || !bytes.Equal(want, got) {
 			t.Fatalf("%v: a blank frame (dirty %v) converts differently", size, p.Dirty())
 		}
-		if held := conv.convertIn(img, bufs[0].pix, p.Dirty(), bufs[0].held); !held.Empty() || !bytes.Equal(want, bufs[0].pix) {
+		if held := conv.convertIn(img, bufs[0].pix, p.Dirty(), bufs[0].held, all); !held.Empty() || !bytes.Equal(want, bufs[0].pix) {
 			t.Fatalf("%v: a blank frame into a reused buffer converts differently (held %v)", size, held)
 		}
 	}

@@ -28,12 +28,17 @@ type Options struct {
 	OutDir    string   // where the videos go; created if missing
 	Recursive bool     // descend into sub-folders (mirrored under OutDir)
 
-	Model   string // an .onnx conducting model; "" uses Engine
-	Engine  string // built-in engine when Model is empty: "builtin" (default) or "plain"
-	Device  string // auto, cpu or cuda (ONNX only)
-	ORTLib  string // libonnxruntime.so path (ONNX only)
-	Threads int    // ONNX Runtime threads; 0 means all cores
-	Seed    int64  // noise and variation seed
+	Model  string // an .onnx conducting model; "" uses Engine
+	Engine string // when Model is empty: "builtin", "plain" or "truth"; "" (default) means truth for data-set samples, builtin for songs
+	// Compare puts engines side by side, one panel each (1 to 6): builtin,
+	// plain, truth (a data-set sample's real motion) or the path of an
+	// .onnx model. Model and Engine are then unused.
+	Compare []string
+	Labels  []string // the Compare panels' labels, replacing the engine names and model file stems
+	Device  string   // auto, cpu or cuda (ONNX only)
+	ORTLib  string   // libonnxruntime.so path (ONNX only)
+	Threads int      // ONNX Runtime threads; 0 means all cores
+	Seed    int64    // noise and variation seed
 
 	Size     Size   // frame size, both sides even
 	FPS      int    // 30, or 60 (motion interpolated)
@@ -41,14 +46,26 @@ type Options struct {
 	Preset   string // libx264 preset
 	CRF      int    // libx264 constant rate factor, 0–51
 	NoSmooth bool   // draw the raw motion instead of the Savitzky–Golay smoothed one
+	// Framing is "fit" (default: one fixed camera per song, fitted to the
+	// figure of every panel) or "unit" (the reference's unit-square mapping).
+	Framing string
+	// Caption is "on", "off" or "" (on with Compare): a bar with the
+	// song's name and a time code above the panels.
+	Caption    string
+	MusicStrip bool // a strip under the panels: the mel past a playhead, with the beats podium hears
 
-	Jobs        int           // songs rendered at once; frames of each song are drawn on all cores anyway
-	Force       bool          // render again even where an up-to-date mp4 exists
-	Keypoints   bool          // also write <name>.npy [T30,13,2] float32 and <name>.json
-	Shard       Shard         // this worker's share of the inputs; the zero value means all
-	MaxDuration time.Duration // refuse songs longer than this; 0 means no limit
-	FFmpeg      string        // ffmpeg executable; "" means ffmpeg on PATH
-	FFprobe     string        // ffprobe executable, which checks each finished video; "" means ffprobe on PATH
+	Jobs  int  // songs rendered at once; frames of each song are drawn on all cores anyway
+	Force bool // render again even where an up-to-date mp4 exists
+	// Keypoints also writes <name>.npy (float32 [T,13,2]) and <name>.json
+	// for each panel (<name>.<label>.npy with Compare): the motion as the
+	// engine made it (30 fps, not smoothed), which is what evaluate scores,
+	// or with DrawnKeypoints the motion as drawn (smoothed, at FPS).
+	Keypoints      bool
+	DrawnKeypoints bool
+	Shard          Shard         // this worker's share of the inputs; the zero value means all
+	MaxDuration    time.Duration // refuse songs longer than this; 0 means no limit
+	FFmpeg         string        // ffmpeg executable; "" means ffmpeg on PATH
+	FFprobe        string        // ffprobe executable, which checks each finished video; "" means ffprobe on PATH
 
 	// Workers is the number of goroutines drawing each song's frames; 0 means
 	// one per core.
@@ -67,10 +84,10 @@ func Defaults() Options {
 	return Options{
 		Inputs:  []string{"test_samples"},
 		OutDir:  "results",
-		Engine:  "builtin",
 		Device:  "auto",
 		Size:    Size{W: 720, H: 720},
 		FPS:     30,
+		Framing: "fit",
 		Theme:   string(skeleton.Light),
 		Preset:  "veryfast",
 		CRF:     23,
@@ -114,6 +131,9 @@ func (o *Options) check() error {
 	if o.Theme == "" {
 		o.Theme = def.Theme
 	}
+	if o.Framing == "" {
+		o.Framing = def.Framing
+	}
 	usage := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, a...))
 	}
@@ -148,11 +168,34 @@ func (o *Options) check() error {
 	default:
 		return usage("--device %q: want auto, cpu or cuda", o.Device)
 	}
+	switch o.Framing {
+	case "fit", "unit":
+	default:
+		return usage("--framing %q: want fit or unit", o.Framing)
+	}
+	switch o.Caption {
+	case "", "on", "off":
+	default:
+		return usage("--caption %q: want on or off", o.Caption)
+	}
+	if o.DrawnKeypoints && !o.Keypoints {
+		return usage("drawn keypoints need Keypoints")
+	}
+	if len(o.Compare) > 0 {
+		if o.Model != "" || o.Engine != "" {
+			return usage("--compare names every panel's engine: leave out --model and --engine")
+		}
+		if _, err := parsePanels(o.Compare, o.Labels); err != nil {
+			return usage("%v", err)
+		}
+	} else if len(o.Labels) > 0 {
+		return usage("--labels names the --compare panels; without --compare there is one, unlabelled")
+	}
 	if o.Model == "" {
 		switch o.Engine {
-		case "", "builtin", "plain":
+		case "", "builtin", "plain", "truth":
 		default:
-			return usage("--engine %q: want builtin or plain (or give --model)", o.Engine)
+			return usage("--engine %q: want builtin, plain or truth (or give --model)", o.Engine)
 		}
 	}
 	return nil

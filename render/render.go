@@ -14,7 +14,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/podium-dev/podium/audio"
-	"github.com/podium-dev/podium/infer"
+	"github.com/podium-dev/podium/beat"
+	"github.com/podium-dev/podium/compose"
+	"github.com/podium-dev/podium/dataset"
 	"github.com/podium-dev/podium/internal/child"
 	"github.com/podium-dev/podium/internal/tailbuf"
 	"github.com/podium-dev/podium/motion"
@@ -54,7 +56,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	lock.removeDeadRuns(opt.OutDir)
 	ins, ignored := discover(opt.Inputs, opt.Recursive, opt.OutDir)
 	assignOutputs(ins, opt.OutDir)
-	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json")}
+	b := &batch{opt: opt, rep: &rep, reportPath: filepath.Join(opt.OutDir, "report"+opt.Shard.suffix()+".json"), panels: opt.panels()}
 	if opt.Progress != nil {
 		b.board = newBoard(opt.Progress)
 	}
@@ -129,8 +131,8 @@ type batch struct {
 	mu  sync.Mutex // guards rep and the report file
 	rep *Report
 
-	genMu  sync.Mutex // Engine.Generate is not safe for concurrent use
-	engine infer.Engine
+	panels  []panelSpec // one per panel of every video
+	engines *engineSet
 }
 
 // run renders the entries with opt.Jobs songs at once.
@@ -152,13 +154,12 @@ func (b *batch) run(ctx context.Context) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	eng, err := infer.Open(infer.Options{Model: b.opt.Model, Engine: b.opt.Engine, Device: b.opt.Device,
-		ORTLib: b.opt.ORTLib, Threads: b.opt.Threads, Seed: b.opt.Seed, Notify: func(s string) { b.logf("%s", s) }})
+	engines, err := openEngines(&b.opt, b.panels, func(s string) { b.logf("%s", s) })
 	if err != nil {
 		return fmt.Errorf("open engine: %w", err)
 	}
-	b.engine = eng
-	defer eng.Close()
+	b.engines = engines
+	defer engines.Close()
 
 	if b.board != nil {
 		var slot int
@@ -249,25 +250,38 @@ func (b *batch) logf(format string, a ...any) {
 	}
 }
 
-// outputs are the files a song produces, final names.
+// outputs are the files a song produces, final names: the mp4, then each
+// panel's keypoints (.npy, .json) in panel order.
 func (b *batch) outputs(in input) []string {
 	outs := []string{in.Out + ".mp4"}
 	if b.opt.Keypoints {
-		outs = append(outs, in.Out+".npy", in.Out+".json")
+		for _, p := range b.panels {
+			outs = append(outs, in.Out+p.suffix+".npy", in.Out+p.suffix+".json")
+		}
 	}
 	return outs
 }
 
 // upToDate reports whether every output of the song exists and is newer than
-// its source (links followed).
+// its source (links followed; for a data-set sample, both its files).
 func (b *batch) upToDate(in input) bool {
-	src, err := os.Stat(in.Path)
-	if err != nil {
-		return false
+	srcs := []string{in.Path}
+	if in.Sample {
+		srcs = []string{filepath.Join(in.Path, dataset.MelFile), filepath.Join(in.Path, dataset.MotionFile)}
+	}
+	var newest time.Time
+	for _, s := range srcs {
+		st, err := os.Stat(s)
+		if err != nil {
+			return false
+		}
+		if st.ModTime().After(newest) {
+			newest = st.ModTime()
+		}
 	}
 	for _, o := range b.outputs(in) {
 		st, err := os.Stat(o)
-		if err != nil || !st.ModTime().After(src.ModTime()) {
+		if err != nil || !st.ModTime().After(newest) {
 			return false
 		}
 	}
@@ -293,7 +307,7 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	}
 
 	finals := b.outputs(in)
-	if err := refuseOverwrite(in.Path, finals); err != nil {
+	if err := refuseOverwrite(in.source(), finals); err != nil {
 		return fail(err)
 	}
 	dir := filepath.Dir(in.Out)
@@ -314,67 +328,64 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 		return fail(fmt.Errorf("output folder %s is not writable: %w", dir, unwrapPath(err)))
 	}
 
-	mel, info, err := audio.Load(ctx, in.Path, audio.Options{FFmpeg: b.opt.FFmpeg,
+	mel, info, err := audio.Load(ctx, in.source(), audio.Options{FFmpeg: b.opt.FFmpeg,
 		MaxSeconds: b.opt.MaxDuration.Seconds()})
 	if err != nil {
 		return fail(err)
 	}
 	res.Duration = info.Seconds
 	tDecode := time.Since(start)
-	want := mel.MotionFrames()
-	if want < 1 {
+	if mel.MotionFrames() < 1 {
 		return fail(fmt.Errorf("%s: too short (%.3f s) for one video frame", in.Path, info.Seconds))
 	}
 
 	t := time.Now()
-	b.genMu.Lock()
-	m, err := b.engine.Generate(ctx, mel)
-	res.Engine = b.engine.Name()
-	b.genMu.Unlock()
+	pms, err := b.engines.generate(ctx, in, mel, b.panels)
 	tInfer := time.Since(t)
+	if err != nil {
+		return fail(err)
+	}
+	var names []string
+	for _, pm := range pms {
+		names = append(names, pm.name)
+	}
+	res.Engine = strings.Join(names, ", ")
+	if b.opt.Keypoints && !b.opt.DrawnKeypoints {
+		// What the engine made, as evaluate scores it.
+		if err := writeKeypoints(temps[1:], finals[1:], pms); err != nil {
+			return fail(err)
+		}
+	}
+	b.toDrawn(pms)
+	if b.opt.DrawnKeypoints {
+		if err := writeKeypoints(temps[1:], finals[1:], pms); err != nil {
+			return fail(err)
+		}
+	}
+	comp, err := b.compose(ctx, in, mel, pms)
 	mel = audio.Mel{} // a 2-hour song's mel is ~330 MB: let it go before drawing
 	if err != nil {
-		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
+		return fail(fmt.Errorf("%s: %w", in.Path, err))
 	}
-	if m.Frames != want {
-		return fail(fmt.Errorf("%s: engine %s made %d frames, the song needs %d", in.Path, res.Engine, m.Frames, want))
-	}
-	if err := m.Validate(); err != nil {
-		return fail(fmt.Errorf("%s: engine %s: %w", in.Path, res.Engine, err))
-	}
-	if !b.opt.NoSmooth {
-		m = skeleton.Smooth(m)
-	}
-	if b.opt.Keypoints {
-		if err := motion.WriteNPY(temps[1], m); err != nil {
-			return fail(fmt.Errorf("write %s: %w", finals[1], err))
-		}
-		if err := motion.WriteJSON(temps[2], m); err != nil {
-			return fail(fmt.Errorf("write %s: %w", finals[2], err))
-		}
-	}
-	if b.opt.FPS != motion.Rate {
-		m = m.Resample(float64(b.opt.FPS))
-	}
+	frames := comp.Frames()
 
 	t = time.Now()
-	enc := encoder{FFmpeg: b.opt.FFmpeg, Width: b.opt.Size.W, Height: b.opt.Size.H, FPS: b.opt.FPS,
+	w, h := comp.Size()
+	enc := encoder{FFmpeg: b.opt.FFmpeg, Width: w, Height: h, FPS: b.opt.FPS,
 		Preset: b.opt.Preset, CRF: b.opt.CRF, Out: temps[0]}
 	if info.HasAudio {
 		enc.Audio = in.Path
 	}
-	style := skeleton.Style{Width: b.opt.Size.W, Height: b.opt.Size.H, Theme: skeleton.Theme(b.opt.Theme)}
-	newDrawer := newSkeletonDrawers(style, m)
 	var written func()
 	if b.board != nil {
-		bar, slot := b.board.bar(m.Frames, in.Rel, "frames")
+		bar, slot := b.board.bar(frames, in.Rel, "frames")
 		defer b.board.release(slot)
 		written = func() { bar.Add(1) }
 	}
-	if err := enc.run(ctx, m.Frames, b.opt.Workers, newDrawer, written); err != nil {
+	if err := enc.run(ctx, frames, b.opt.Workers, newComposedDrawers(comp), written); err != nil {
 		return fail(fmt.Errorf("%s: %w", in.Path, err))
 	}
-	if err := b.verify(ctx, temps[0], m.Frames, info.HasAudio); err != nil {
+	if err := b.verify(ctx, temps[0], frames, info.HasAudio); err != nil {
 		return fail(fmt.Errorf("%s: %w", in.Path, err))
 	}
 	tEncode := time.Since(t)
@@ -397,10 +408,68 @@ func (b *batch) renderSong(ctx context.Context, in input) Entry {
 	syncFile(dir) // the renames themselves survive a crash
 
 	total := time.Since(start)
-	res.Status, res.Frames = Done, m.Frames
+	res.Status, res.Frames = Done, frames
 	res.Timings = &Timings{Decode: tDecode.Seconds(), Infer: tInfer.Seconds(), Encode: tEncode.Seconds(),
 		Total: total.Seconds(), Realtime: info.Seconds / total.Seconds()}
 	return res
+}
+
+// writeKeypoints writes each panel's motion into its .npy and .json
+// temporary files (temps and finals pair up, two per panel).
+func writeKeypoints(temps, finals []string, pms []panelMotion) error {
+	for i, pm := range pms {
+		if err := motion.WriteNPY(temps[2*i], pm.motion); err != nil {
+			return fmt.Errorf("write %s: %w", finals[2*i], err)
+		}
+		if err := motion.WriteJSON(temps[2*i+1], pm.motion); err != nil {
+			return fmt.Errorf("write %s: %w", finals[2*i+1], err)
+		}
+	}
+	return nil
+}
+
+// toDrawn turns each panel's motion into what is drawn: smoothed at the
+// engine's 30 fps as the reference does (unless NoSmooth), then at FPS.
+func (b *batch) toDrawn(pms []panelMotion) {
+	for i := range pms {
+		if !b.opt.NoSmooth {
+			pms[i].motion = skeleton.Smooth(pms[i].motion)
+		}
+		if b.opt.FPS != motion.Rate {
+			pms[i].motion = pms[i].motion.Resample(float64(b.opt.FPS))
+		}
+	}
+}
+
+// compose lays out the song's video: its panels through one camera, the
+// labels side by side, the caption and the music strip as asked.
+func (b *batch) compose(ctx context.Context, in input, mel audio.Mel, pms []panelMotion) (*compose.Composer, error) {
+	o := &b.opt
+	style := skeleton.Style{Width: o.Size.W, Height: o.Size.H, Theme: skeleton.Theme(o.Theme)}
+	opt := compose.Options{PanelWidth: o.Size.W, PanelHeight: o.Size.H, Theme: style.Theme, Labels: len(o.Compare) > 0}
+	var ms []motion.Motion
+	for _, pm := range pms {
+		opt.Panels = append(opt.Panels, compose.Panel{Label: pm.spec.label, Motion: pm.motion})
+		ms = append(ms, pm.motion)
+	}
+	if o.Framing == "fit" {
+		opt.Camera = skeleton.FitCamera(style, ms...)
+	}
+	if o.Caption == "on" || (o.Caption == "" && len(o.Compare) > 0) {
+		opt.Caption = in.title()
+	}
+	if o.MusicStrip {
+		an, err := beat.Listen(ctx, mel)
+		if err != nil {
+			return nil, fmt.Errorf("hear the beats for the music strip: %w", err)
+		}
+		beats := make([]float64, len(an.Beats))
+		for i, bt := range an.Beats {
+			beats[i] = bt.Time
+		}
+		opt.Strip = &compose.Strip{Mel: mel, Beats: beats}
+	}
+	return compose.New(opt)
 }
 
 // refuseOverwrite fails when an output would replace the input itself (an

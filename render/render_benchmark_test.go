@@ -1,13 +1,17 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,29 +22,54 @@ import (
 	"github.com/podium-dev/podium/skeleton"
 )
 
-// BenchmarkRender3min compares, on a generated 3-minute song at 720×720 and
-// the default encoder settings (veryfast, CRF 23, AAC 192k):
+// BenchmarkRender3min compares, on a generated 3-minute song at the
+// default settings (720×720 panels, fitted camera, veryfast, CRF 23, AAC
+// 192k):
 //
-//   - render: the whole pipeline (decode and mel, the built-in conductor,
-//     drawing on all cores, encoding) through Run;
-//   - encode-only: ffmpeg encoding the same number of frames of the same
-//     motion, drawn beforehand, through the same pipe with the same command
-//     line and soundtrack.
+//   - render: the whole pipeline (decode and mel, the engines, drawing on
+//     all cores, encoding) through Run;
+//   - encode-only: ffmpeg encoding exactly the frames render encodes,
+//     all of them, drawn beforehand by render's own drawers and kept as
+//     their differences in a file (see recording: 0.5–1.5 GB a panel),
+//     through the same pipe with the same command line and soundtrack;
 //
-// The target is render ≥ 90 % of encode-only. On a shared machine
-// the speed of both drifts by ±10 % from one minute to the next, so the two
-// run in alternating pairs (renderRounds of them, each order in turn) and
-// the figures are the medians, the ratio that of each pair's own ratios.
-// Run with -benchtime 1x; it takes about two minutes a round.
+// for one panel (the built-in conductor; target: render ≥ 90 % of
+// encode-only) and for three side by side (--compare builtin,plain and a
+// tiny ONNX model, with the caption and labels; target ≥ 85 %). On a shared
+// machine the speed of both drifts by ±10 % from one minute to the next, so
+// the two run in alternating pairs (renderRounds of them, each order in
+// turn) and the figures are the medians, the ratio that of each pair's own
+// ratios. Before those, the render command renders the three panels once in
+// a process of its own, whose peak memory is reported (three-panel-peak-MB;
+// ffmpeg's own is apart). Run with -benchtime 1x; a round takes about one
+// minute with one panel and two with three, on a 2-core machine.
 func BenchmarkRender3min(b *testing.B) {
 	needFFmpeg(b)
 	dir := b.TempDir()
 	src := filepath.Join(dir, "song.wav")
 	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=180")
-	const frames = 180 * 30
+	three := []string{"builtin", "plain", tinyModel("tiny_ok.onnx")}
 
-	opt := Defaults()
-	opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out"), true
+	b.Run("three-panels", func(b *testing.B) {
+		// First, while this process is still small: exec hands a child
+		// the parent's peak as its own starting peak.
+		b.ReportMetric(peakRenderMB(b, dir, src, three), "three-panel-peak-MB")
+		opt := Defaults()
+		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out3"), true
+		opt.Compare, opt.Device = three, "cpu"
+		benchRenderPairs(b, opt, src)
+	})
+	b.Run("one-panel", func(b *testing.B) {
+		opt := Defaults()
+		opt.Inputs, opt.OutDir, opt.Force = []string{src}, filepath.Join(dir, "out1"), true
+		benchRenderPairs(b, opt, src)
+	})
+}
+
+// benchRenderPairs times renderRounds alternating pairs of a render of src
+// with opt and an encode-only of exactly the frames it renders (recorded
+// beforehand), and reports the medians.
+func benchRenderPairs(b *testing.B, opt Options, src string) {
 	render := func() (total, drawEncode float64) {
 		rep, err := Run(context.Background(), opt)
 		if err != nil || !rep.OK() {
@@ -49,27 +78,19 @@ func BenchmarkRender3min(b *testing.B) {
 		e := rep.Entries[0]
 		return float64(e.Frames) / e.Timings.Total, float64(e.Frames) / e.Timings.Encode
 	}
-
-	// The frames render drew: the built-in conductor on the same song,
-	// smoothed; the first 10 s of them are drawn beforehand (all 5400 would
-	// take 4 GB) and sent round-robin.
-	m := conductedMotion(b, src)
-	size := Size{W: 720, H: 720}
-	p := skeleton.NewPainter(skeleton.Style{Width: size.W, Height: size.H})
-	pre := make([][]byte, 300)
-	for f := range pre {
-		pre[f] = make([]byte, yuvSize(size.W, size.H))
-		rgbaToYUV420(p.Draw(m, f), pre[f])
-	}
-	enc := encoder{FFmpeg: "ffmpeg", Width: size.W, Height: size.H, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
-		Audio: src, Out: filepath.Join(dir, "encode-only.mp4")}
+	// As many replaying goroutines as render has drawing ones (Options.Workers).
+	workers := runtime.NumCPU()
+	rec := recordFrames(b, opt, src, workers)
+	frames := rec.frames()
+	fmt.Printf("%s: %d frames of %dx%d recorded in %.0f MB (a file)\n", b.Name(), frames, rec.w, rec.h, float64(rec.bytes())/1e6)
+	enc := encoder{FFmpeg: "ffmpeg", Width: rec.w, Height: rec.h, FPS: 30, Preset: opt.Preset, CRF: opt.CRF,
+		Audio: src, Out: filepath.Join(b.TempDir(), "encode-only.mp4")}
 	encodeOnly := func() float64 {
 		start := time.Now()
-		// As many copying goroutines as render has drawing ones (Options.Workers).
-		if err := enc.run(context.Background(), frames, runtime.NumCPU(), func() frameDrawer { return copyDrawer(pre) }, nil); err != nil {
+		if err := enc.run(context.Background(), frames, workers, func() frameDrawer { return newReplayDrawer(rec) }, nil); err != nil {
 			b.Fatal(err)
 		}
-		return frames / time.Since(start).Seconds()
+		return float64(frames) / time.Since(start).Seconds()
 	}
 
 	var renderFPS, drawEncodeFPS, encodeFPS, ratio, drawRatio []float64
@@ -84,7 +105,7 @@ func BenchmarkRender3min(b *testing.B) {
 				ef = encodeOnly()
 				rf, df = render()
 			}
-			fmt.Printf("round %d: render %.1f fps (drawing+encoding %.1f), ffmpeg alone %.1f fps: %.0f %%\n", r+1, rf, df, ef, 100*rf/ef)
+			fmt.Printf("%s round %d: render %.1f fps (drawing+encoding %.1f), ffmpeg alone %.1f fps: %.0f %%\n", b.Name(), r+1, rf, df, ef, 100*rf/ef)
 			renderFPS, drawEncodeFPS, encodeFPS = append(renderFPS, rf), append(drawEncodeFPS, df), append(encodeFPS, ef)
 			ratio, drawRatio = append(ratio, rf/ef), append(drawRatio, df/ef)
 		}
@@ -92,8 +113,203 @@ func BenchmarkRender3min(b *testing.B) {
 	b.ReportMetric(median(renderFPS), "render-fps")
 	b.ReportMetric(median(encodeFPS), "encode-only-fps")
 	b.ReportMetric(100*median(ratio), "%_of_encode-only")
-	fmt.Printf("3-minute song, 720x720, %s, median of %d rounds: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding\n",
-		opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
+	fmt.Printf("%s: 3-minute song, %dx%d frames, %s, median of %d rounds: render %.1f fps end to end (%.1f fps drawing+encoding), ffmpeg alone %.1f fps: %.0f %% end to end, %.0f %% drawing+encoding\n",
+		b.Name(), rec.w, rec.h, opt.Preset, len(ratio), median(renderFPS), median(drawEncodeFPS), median(encodeFPS), 100*median(ratio), 100*median(drawRatio))
+}
+
+// recording is every frame of a song as render sends it to ffmpeg, so
+// that encode-only encodes exactly the frames render encodes: how fast x264
+// goes depends on what it is given, and a figure that beats harder in the
+// song's loud middle than in its first seconds costs it more. Each frame is
+// kept as its differences (runs of recordBlock bytes) from the frame that
+// the encoder's buffer it is drawn into held before, lag frames earlier
+// (the background's conversion for a buffer's first frame), as replayDrawer
+// replays them: a still figure costs nothing, a moving one its moving part.
+// The runs' bytes go to a file (1–3 GB for a 3-minute song), which the
+// page cache holds while memory allows, rather than to the heap.
+type recording struct {
+	w, h  int
+	lag   int // buffersPerWorker × workers
+	bg    []byte
+	first []int // per frame, its first run in runs; one more at the end
+	runs  []recordRun
+	file  *os.File
+	out   *bufio.Writer
+	size  int64 // bytes in the file
+}
+
+type recordRun struct {
+	off, n int   // where in the frame, how many bytes
+	at     int64 // where in the file
+}
+
+const recordBlock = 64
+
+func newRecording(path string, w, h, lag int, bg []byte) (*recording, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &recording{w: w, h: h, lag: lag, bg: bg, file: f, out: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (r *recording) frames() int { return len(r.first) - 1 }
+
+func (r *recording) bytes() int64 { return r.size + int64(len(r.bg)) + 24*int64(len(r.runs)) }
+
+// add appends one frame, as its differences from ref.
+func (r *recording) add(frame, ref []byte) error {
+	r.first = append(r.first, len(r.runs))
+	differs := func(i int) bool {
+		j := min(i+recordBlock, len(frame))
+		return !bytes.Equal(frame[i:j], ref[i:j])
+	}
+	for i := 0; i < len(frame); {
+		if !differs(i) {
+			i += recordBlock
+			continue
+		}
+		j := i
+		for j < len(frame) && differs(j) {
+			j += recordBlock
+		}
+		j = min(j, len(frame))
+		r.runs = append(r.runs, recordRun{off: i, n: j - i, at: r.size})
+		if _, err := r.out.Write(frame[i:j]); err != nil {
+			return err
+		}
+		r.size += int64(j - i)
+		i = j
+	}
+	return nil
+}
+
+// finish ends the recording, ready to replay.
+func (r *recording) finish() error {
+	r.first = append(r.first, len(r.runs))
+	return r.out.Flush()
+}
+
+// replayDrawer sends a recording's frames; one per drawing goroutine, as
+// render's drawers, so that each buffer gets the frames the recording
+// assumed. A frame's runs lie together in the file: one read a frame.
+type replayDrawer struct {
+	r       *recording
+	seen    map[*byte]bool
+	scratch *[]byte
+}
+
+func newReplayDrawer(r *recording) replayDrawer {
+	return replayDrawer{r: r, seen: map[*byte]bool{}, scratch: new([]byte)}
+}
+
+func (d replayDrawer) drawFrame(f int, dst []byte) {
+	r := d.r
+	if !d.seen[&dst[0]] {
+		copy(dst, r.bg) // the buffer's first frame: recorded against the background
+		d.seen[&dst[0]] = true
+	}
+	runs := r.runs[r.first[f]:r.first[f+1]]
+	if len(runs) == 0 {
+		return
+	}
+	start, end := runs[0].at, runs[len(runs)-1].at+int64(runs[len(runs)-1].n)
+	if int64(cap(*d.scratch)) < end-start {
+		*d.scratch = make([]byte, end-start)
+	}
+	buf := (*d.scratch)[:end-start]
+	if _, err := r.file.ReadAt(buf, start); err != nil {
+		panic(fmt.Sprintf("replay frame %d: %v", f, err)) // a benchmark's own temporary file
+	}
+	for _, run := range runs {
+		copy(dst[run.off:run.off+run.n], buf[run.at-start:])
+	}
+}
+
+// recordAll records frames 0..n-1 of d, each drawn into the buffer that
+// the encoder would hand its goroutine for it.
+func recordAll(rec *recording, d frameDrawer, n int) error {
+	size := yuvSize(rec.w, rec.h)
+	bufs := make([][]byte, rec.lag)
+	prev := make([]byte, size)
+	for f := range n {
+		buf, ref := bufs[f%rec.lag], rec.bg
+		if buf == nil {
+			buf = make([]byte, size)
+			bufs[f%rec.lag] = buf
+		} else {
+			copy(prev, buf)
+			ref = prev
+		}
+		d.drawFrame(f, buf)
+		if err := rec.add(buf, ref); err != nil {
+			return err
+		}
+	}
+	return rec.finish()
+}
+
+// recordFrames draws every frame render draws for src with opt, as render
+// does (its engines, smoothing, camera, layout and drawers), and records
+// them.
+func recordFrames(b *testing.B, opt Options, src string, workers int) *recording {
+	b.Helper()
+	if err := opt.check(); err != nil {
+		b.Fatal(err)
+	}
+	bt := &batch{opt: opt, panels: opt.panels()}
+	engines, err := openEngines(&bt.opt, bt.panels, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer engines.Close()
+	ctx := context.Background()
+	mel, _, err := audio.Load(ctx, src, audio.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := input{Path: src, Rel: filepath.Base(src)}
+	pms, err := engines.generate(ctx, in, mel, bt.panels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt.toDrawn(pms)
+	comp, err := bt.compose(ctx, in, mel, pms)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, h := comp.Size()
+	d := newComposedDrawers(comp)().(composedDrawer)
+	rec, err := newRecording(filepath.Join(b.TempDir(), "frames"), w, h, buffersPerWorker*workers, d.conv.bgYUV)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rec.file.Close() })
+	if err := recordAll(rec, d, comp.Frames()); err != nil {
+		b.Fatal(err)
+	}
+	return rec
+}
+
+// peakRenderMB renders src with the render command, --compare panels, in
+// a process of its own and returns its peak resident memory in MB.
+func peakRenderMB(b *testing.B, dir, src string, panels []string) float64 {
+	b.Helper()
+	bin := filepath.Join(dir, "render")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/render").CombinedOutput(); err != nil {
+		b.Fatalf("build render: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--compare", strings.Join(panels, ","), "--device", "cpu", "--force", "-o", filepath.Join(dir, "peak"), src)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("render: %v\n%s", err, out)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no resource usage on this system")
+	}
+	mb := float64(ru.Maxrss) / 1024
+	fmt.Printf("%s: peak resident memory of the render process: %.0f MB\n", b.Name(), mb)
+	return mb
 }
 
 // renderRounds is how many render / encode-only pairs BenchmarkRender3min runs.
@@ -111,11 +327,6 @@ func median(x []float64) float64 {
 	}
 	return x[len(x)/2]
 }
-
-// copyDrawer hands out pre-drawn frames.
-type copyDrawer [][]byte
-
-func (c copyDrawer) drawFrame(f int, dst []byte) { copy(dst, c[f%len(c)]) }
 
 // BenchmarkPeakRSS2h renders a generated 2-hour song (64×64, ultrafast) and
 // reports the peak resident memory of this process (ffmpeg runs in its own
@@ -150,15 +361,27 @@ func BenchmarkPeakRSS2h(b *testing.B) {
 // BenchmarkDrawAndConvert720 is the per-frame CPU cost render adds to
 // encoding, on one core: drawing a 720×720 frame of the built-in conductor
 // (with its wrist traces) and converting it to yuv420p, plainly and over the
-// pre-converted background, and only inside the dirty rectangle as render does.
+// pre-converted background, and only inside the dirty rectangle as render
+// does; with the unit square's mapping (a figure 41 % of the frame's
+// height) and with the camera render fits to the song (65–90 %: more
+// pixels to draw and convert).
 func BenchmarkDrawAndConvert720(b *testing.B) {
 	needFFmpeg(b)
 	src := filepath.Join(b.TempDir(), "song.wav")
 	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=10")
 	m := conductedMotion(b, src)
-	style := skeleton.Style{Width: 720, Height: 720}
+	for _, framing := range []string{"unit", "fit"} {
+		style := skeleton.Style{Width: 720, Height: 720}
+		if framing == "fit" {
+			style.Camera = skeleton.FitCamera(style, m)
+		}
+		b.Run(framing, func(b *testing.B) { benchDrawAndConvert(b, style, m) })
+	}
+}
+
+func benchDrawAndConvert(b *testing.B, style skeleton.Style, m motion.Motion) {
 	p := skeleton.NewPainter(style)
-	conv := newYUVConverter(skeleton.NewPainter(style).Draw(motion.New(0, motion.Rate), 0))
+	conv := newYUVConverter(skeleton.NewBackdrop(style).Image())
 	dst := make([]byte, yuvSize(720, 720))
 	// Each iteration covers every frame of the clip (make bench runs one
 	// iteration); the metric is per frame.
@@ -194,7 +417,8 @@ func BenchmarkDrawAndConvert720(b *testing.B) {
 	b.Run("convert", timeConversion(func(img *image.RGBA) { rgbaToYUV420(img, dst) }))
 	b.Run("convert-over-background", timeConversion(func(img *image.RGBA) { conv.convert(img, dst) }))
 	held := image.Rect(0, 0, 720, 720)
-	b.Run("convert-dirty", timeConversion(func(img *image.RGBA) { held = conv.convertIn(img, dst, p.Dirty(), held) }))
+	all := held
+	b.Run("convert-dirty", timeConversion(func(img *image.RGBA) { held = conv.convertIn(img, dst, p.Dirty(), held, all) }))
 }
 
 // conductedMotion is what render draws for src: the built-in conductor's

@@ -102,7 +102,7 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Errorf("report entry %+v", e)
 	}
 
-	// The keypoints are the drawn motion at 30 fps.
+	// The keypoints are the engine's motion at 30 fps.
 	arr, err := npyfile.Read(filepath.Join(out, "Ständchen für ♫ 1.npy"))
 	if err != nil {
 		t.Fatal(err)
@@ -118,8 +118,11 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("%s has mode %v, want 0644 like any output", ext, st.Mode().Perm())
 		}
 	}
-	m, _ := motion.FromData(arr.Data, motion.Rate)
+	raw, _ := motion.FromData(arr.Data, motion.Rate)
 	const n, size = 60, 160
+	// Drawn: smoothed, through the camera fitted to the song's figure.
+	m := skeleton.Smooth(raw)
+	cam := skeleton.FitCamera(skeleton.Style{Width: size, Height: size}, m)
 	frame := decodeFrame(t, mp4, n, size, size)
 	bg := skeleton.NewPainter(skeleton.Style{Width: size, Height: size}).Draw(motion.New(0, motion.Rate), 0)
 	diff := func(x, y int) int {
@@ -127,7 +130,7 @@ func TestRunEndToEnd(t *testing.T) {
 		return abs(int(frame[i])-int(bg.Pix[j])) + abs(int(frame[i+1])-int(bg.Pix[j+1])) + abs(int(frame[i+2])-int(bg.Pix[j+2]))
 	}
 	w := m.At(n, motion.RightWrist)
-	if d := diff(int(w.X*size), int(w.Y*size)); d < 60 {
+	if d := diff(int(cam.X+float64(w.X)*cam.Scale), int(cam.Y+float64(w.Y)*cam.Scale)); d < 60 {
 		t.Errorf("frame %d at the right wrist (%.3f, %.3f) differs from the background by %d: no skeleton there", n, w.X, w.Y, d)
 	}
 	if d := diff(4, 4); d > 24 {
@@ -135,7 +138,7 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	// The skeleton moves: the wrist travels, and so do the drawn pixels.
 	w2 := m.At(n+15, motion.RightWrist)
-	if dist := math.Hypot(float64(w2.X-w.X), float64(w2.Y-w.Y)) * size; dist < 2 {
+	if dist := math.Hypot(float64(w2.X-w.X), float64(w2.Y-w.Y)) * cam.Scale; dist < 2 {
 		t.Errorf("the right wrist moved %.1f px in half a second", dist)
 	}
 	other := decodeFrame(t, mp4, n+15, size, size)

@@ -57,6 +57,29 @@ func convertSpan(r0, r1, y0, y1, cu, cv []byte, x0, x1 int) {
 	}
 }
 
+// fillUniform converts a chunk (two rows r0, r1 of equal length) that is
+// one colour throughout, as the inside of the torso, the head and the limbs
+// are, and reports whether it was: then each plane is filled with one
+// value, exactly what convertSpan computes, without the arithmetic per
+// pixel. A row is one colour where it equals itself shifted by a pixel.
+func fillUniform(r0, r1, y0, y1, cu, cv []byte) bool {
+	if !bytes.Equal(r0[4:], r0[:len(r0)-4]) || !bytes.Equal(r0, r1) {
+		return false
+	}
+	r, g, b := int32(r0[0]), int32(r0[1]), int32(r0[2])
+	l := luma(r, g, b)
+	u := uint8(((-38*4*r - 74*4*g + 112*4*b + 512) >> 10) + 128)
+	v := uint8(((112*4*r - 94*4*g - 18*4*b + 512) >> 10) + 128)
+	for i := range y0 {
+		y0[i] = l
+	}
+	copy(y1, y0)
+	for i := range cu {
+		cu[i], cv[i] = u, v
+	}
+	return true
+}
+
 // luma is BT.601 limited-range Y' (16–235) in the 8-bit integer form of
 // ITU-R BT.601 / ffmpeg's swscale.
 func luma(r, g, b int32) uint8 {
@@ -93,28 +116,31 @@ func newYUVConverter(bg *image.RGBA) *yuvConverter {
 // convert converts img (the converter's size) into dst, whatever dst held.
 func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
 	all := image.Rect(0, 0, c.w, c.h)
-	c.convertIn(img, dst, all, all)
+	c.convertIn(img, dst, all, all, all)
 }
 
-// convertIn converts img into dst where img is known to equal the
-// background outside dirty (skeleton.Painter.Dirty) and dst is known to
+// convertIn converts the part of img inside region (a rectangle of the
+// frame with even corners: the whole frame, or one panel of a composed
+// frame) into dst, where img is known to equal the background outside
+// dirty (skeleton.Painter.Dirty, compose.Frame.Draw) and dst is known to
 // hold the background's conversion outside held (what an earlier call
-// returned for the same buffer; the whole frame for a buffer of unknown
-// content). Outside dirty the background's conversion is copied without
-// looking at img, and only where held says dst may differ; inside it,
-// background chunks are still skipped as in convert. It returns the
-// rectangle outside which dst now holds the background's conversion.
+// returned for the same buffer and region; the whole region for a buffer
+// of unknown content). Outside dirty the background's conversion is copied
+// without looking at img, and only where held says dst may differ; inside
+// it, background chunks are still skipped as in convert. It writes nothing
+// outside region and returns the rectangle outside which dst's part of
+// region now holds the background's conversion.
 //
 // Tracking held matters because render's buffers are reused: without it,
 // every frame rewrote the whole ~0.8 MB buffer around a figure that covers
 // a sixth of it.
-func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held image.Rectangle) image.Rectangle {
-	w, h := c.w, c.h
-	frame := image.Rect(0, 0, w, h)
-	yp, up, vp := yuvPlanes(dst, w, h)
-	byp, bup, bvp := yuvPlanes(c.bgYUV, w, h)
-	d := c.align(dirty.Intersect(frame))
-	held = c.align(held.Intersect(frame))
+func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held, region image.Rectangle) image.Rectangle {
+	w := c.w
+	region = region.Intersect(image.Rect(0, 0, c.w, c.h))
+	yp, up, vp := yuvPlanes(dst, w, c.h)
+	byp, bup, bvp := yuvPlanes(c.bgYUV, w, c.h)
+	d := c.align(dirty.Intersect(region), region)
+	held = c.align(held.Intersect(region), region)
 	if d.Empty() {
 		c.restore(dst, held)
 		return image.Rectangle{}
@@ -164,9 +190,11 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held image.
 				continue
 			}
 			flush(x)
-			convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
+			if !fillUniform(r0[p:p+4*chunk], r1[p:p+4*chunk], y0[x:x+chunk], y1[x:x+chunk], cu[x/2:(x+chunk)/2], cv[x/2:(x+chunk)/2]) {
+				convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
+			}
 		}
-		if x < d.Max.X { // the frame's ragged right edge (see align)
+		if x < d.Max.X { // the region's ragged right edge (see align)
 			flush(x)
 			convertSpan(r0, r1, y0, y1, cu, cv, x, d.Max.X)
 			x = d.Max.X
@@ -180,20 +208,22 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held image.
 	return d
 }
 
-// align widens r to whole chroma blocks (even rows) and to whole chunks in
-// x (multiples of chunk from 0, as convert's), or to the frame's ragged
-// right edge when it reaches the last whole chunk.
-func (c *yuvConverter) align(r image.Rectangle) image.Rectangle {
+// align widens r (inside region) to whole chroma blocks (even rows) and to
+// whole chunks in x (multiples of chunk from the region's left edge), or to
+// the region's ragged right edge when it reaches the last whole chunk. It
+// stays inside region, so regions never spill into each other.
+func (c *yuvConverter) align(r, region image.Rectangle) image.Rectangle {
 	if r.Empty() {
 		return image.Rectangle{}
 	}
 	r.Min.Y &^= 1
-	r.Max.Y = min(c.h, (r.Max.Y+1)&^1)
-	r.Min.X -= r.Min.X % chunk
-	if last := c.w - c.w%chunk; r.Max.X > last {
-		r.Max.X = c.w
+	r.Max.Y = min(region.Max.Y, (r.Max.Y+1)&^1)
+	x0 := region.Min.X
+	r.Min.X -= (r.Min.X - x0) % chunk
+	if last := region.Max.X - region.Dx()%chunk; r.Max.X > last {
+		r.Max.X = region.Max.X
 	} else {
-		r.Max.X = min(last, (r.Max.X+chunk-1)/chunk*chunk)
+		r.Max.X = min(last, x0+(r.Max.X-x0+chunk-1)/chunk*chunk)
 	}
 	return r
 }

@@ -40,10 +40,12 @@ type ctxBand struct {
 // geometry; band bounds include it.
 const aaPad = 2
 
-func newBandContexts(w, h int) bandContexts {
+// newBandContexts makes the contexts for an image of w×h pixels whose rows
+// are stride bytes apart (4w, or more for a view into a bigger image).
+func newBandContexts(w, h, stride int) bandContexts {
 	b := bandContexts{height: h}
 	add := func(bh int) {
-		view := &image.RGBA{Stride: 4 * w, Rect: image.Rect(0, 0, w, bh)}
+		view := &image.RGBA{Stride: stride, Rect: image.Rect(0, 0, w, bh)}
 		dc := gg.NewContextForRGBA(view)
 		dc.SetLineCapRound()
 		dc.SetLineJoinRound()
@@ -74,8 +76,10 @@ func (b *bandContexts) at(pix []uint8, lo, hi float64) (dc *gg.Context, y0, h in
 	bd := &b.bands[i]
 	h = bd.view.Rect.Dy()
 	y0 = min(y0, b.height-h) // a band near the bottom starts higher
+	// The band's last row ends at its last pixel, not at the stride: in a
+	// view into a bigger image the stride runs past the view's end.
 	stride := bd.view.Stride
-	bd.view.Pix = pix[y0*stride : (y0+h)*stride]
+	bd.view.Pix = pix[y0*stride : (y0+h-1)*stride+4*bd.view.Rect.Dx()]
 	dc = bd.dc
 	dc.ClearPath()
 	dc.SetFillRuleWinding()

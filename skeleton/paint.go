@@ -1,6 +1,7 @@
 package skeleton
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -44,8 +45,8 @@ const (
 type Painter struct {
 	style Style
 	pal   palette
-	img   *image.RGBA
-	bg    *image.RGBA // the prerendered background, copied in at each frame
+	img   *image.RGBA // where it draws: its own buffer, or a view into a bigger frame
+	bg    *image.RGBA // the backdrop's background, copied in at each frame (read-only)
 	// bgFill is the gg pattern that paints the background into a wrist's
 	// gap; see bgPattern.
 	bgFill *bgPattern
@@ -57,8 +58,8 @@ type Painter struct {
 	solid image.Uniform
 	holes []image.Rectangle
 	poly  []point
-	side  float64 // side of the square the unit square maps to, in px
-	ox    float64 // its top-left corner
+	side  float64 // the camera's scale: pixels per motion unit, and the unit of drawn sizes
+	ox    float64 // where the camera puts motion coordinate (0, 0)
 	oy    float64
 	trace traceLayer
 	arcs  *arcTable
@@ -76,32 +77,81 @@ type point struct {
 	ok   bool
 }
 
-// NewPainter returns a painter for the style, with its background drawn.
+// NewPainter returns a painter for the style, drawing into a buffer of its
+// own, with its background drawn.
 func NewPainter(s Style) *Painter {
-	if s.Width <= 0 {
-		s.Width = DefaultSize
+	w, h := s.size()
+	return NewPainterInto(image.NewRGBA(image.Rect(0, 0, w, h)), NewBackdrop(s), s)
+}
+
+// NewPainterInto returns a painter that draws into dst, which may be a view
+// into a bigger image (any Stride) such as one panel of a composed frame:
+// dst's Rect must be 0,0 to the style's size, and bd a backdrop of the same
+// size and theme, which painters may share. Draw writes only inside dst.
+// It panics if the sizes disagree, a programming error.
+func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
+	s.Width, s.Height = s.size()
+	if dst.Rect != image.Rect(0, 0, s.Width, s.Height) || bd.img.Rect != dst.Rect || bd.theme != s.Theme {
+		panic(fmt.Sprintf("skeleton: painter %dx%d (%s) on an image %v and a backdrop %v (%s)", s.Width, s.Height, s.Theme, dst.Rect, bd.img.Rect, bd.theme))
 	}
-	if s.Height <= 0 {
-		s.Height = DefaultSize
+	cam := s.Camera
+	if cam.Scale <= 0 || math.IsNaN(cam.Scale) || math.IsInf(cam.Scale, 0) {
+		cam = UnitCamera(s.Width, s.Height)
 	}
-	side := math.Min(float64(s.Width), float64(s.Height))
-	img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
 	arcs := newArcTable()
 	p := &Painter{
-		style: s,
-		pal:   paletteFor(s.Theme),
-		img:   img,
-		bands: newBandContexts(s.Width, s.Height),
-		side:  side,
-		ox:    (float64(s.Width) - side) / 2,
-		oy:    (float64(s.Height) - side) / 2,
-		arcs:  arcs,
-		trace: newTraceLayer(s.Width, s.Height, arcs),
+		style:  s,
+		pal:    paletteFor(s.Theme),
+		img:    dst,
+		bg:     bd.img,
+		bgFill: &bgPattern{cols: bd.cols, w: s.Width},
+		bands:  newBandContexts(s.Width, s.Height, dst.Stride),
+		side:   cam.Scale,
+		ox:     cam.X,
+		oy:     cam.Y,
+		arcs:   arcs,
+		trace:  newTraceLayer(s.Width, s.Height, arcs),
 	}
-	p.bg = &image.RGBA{Pix: background(s.Width, s.Height, p.pal), Stride: img.Stride, Rect: img.Rect}
-	p.bgFill = newBgPattern(p.bg)
-	p.restore = img.Rect // the buffer starts out transparent, not background
+	p.restore = dst.Rect // the buffer's content is unknown, not background
 	return p
+}
+
+// Backdrop is a style's bare background, drawn once: painters of the same
+// size and theme share one (read-only) instead of each drawing and holding
+// its own.
+type Backdrop struct {
+	img   *image.RGBA
+	cols  []color.RGBA // the same pixels as colours, for bgPattern
+	theme Theme
+}
+
+// NewBackdrop draws the background of the style's size and theme.
+func NewBackdrop(s Style) *Backdrop {
+	w, h := s.size()
+	img := &image.RGBA{Pix: background(w, h, paletteFor(s.Theme)), Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+	cols := make([]color.RGBA, w*h)
+	for y := range h {
+		for x := range w {
+			i := img.PixOffset(x, y)
+			cols[y*w+x] = color.RGBA{img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3]}
+		}
+	}
+	return &Backdrop{img: img, cols: cols, theme: s.Theme}
+}
+
+// Image returns the background; it is shared and must not be written.
+func (b *Backdrop) Image() *image.RGBA { return b.img }
+
+// size is the frame size with the defaults applied.
+func (s Style) size() (w, h int) {
+	w, h = s.Width, s.Height
+	if w <= 0 {
+		w = DefaultSize
+	}
+	if h <= 0 {
+		h = DefaultSize
+	}
+	return w, h
 }
 
 // Size returns the frame size the painter draws.
@@ -149,10 +199,10 @@ func lerp8(a, b uint8, t, dither float64) uint8 {
 // background, not the whole 2 MB buffer: the caller must not write to the
 // buffer (outside Dirty, it would stay changed).
 func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
-	r, st := p.restore, p.img.Stride
+	r := p.restore
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		i := y*st + 4*r.Min.X
-		copy(p.img.Pix[i:i+4*r.Dx()], p.bg.Pix[i:])
+		i := p.img.PixOffset(r.Min.X, y)
+		copy(p.img.Pix[i:i+4*r.Dx()], p.bg.Pix[p.bg.PixOffset(r.Min.X, y):])
 	}
 	p.dirty = image.Rectangle{}
 	defer func() { p.restore = p.dirty }()
@@ -223,16 +273,21 @@ func (p *Painter) mark(x0, y0, x1, y1 float64) {
 	p.dirty = p.dirty.Union(r)
 }
 
-// mapPoint maps a motion coordinate to pixels: the unit square fills the
-// centred min(W,H) square.
+// mapPoint maps a motion coordinate to pixels through the camera.
 func (p *Painter) mapPoint(q motion.Point) point {
+	return mapWith(Camera{Scale: p.side, X: p.ox, Y: p.oy}, q)
+}
+
+// mapWith maps a motion coordinate through cam, clamped to clampLo..clampHi
+// first; not ok where it is not finite.
+func mapWith(cam Camera, q motion.Point) point {
 	x, y := float64(q.X), float64(q.Y)
 	if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
 		return point{}
 	}
 	x = math.Max(clampLo, math.Min(clampHi, x))
 	y = math.Max(clampLo, math.Min(clampHi, y))
-	return point{x: p.ox + x*p.side, y: p.oy + y*p.side, ok: true}
+	return point{x: cam.X + x*cam.Scale, y: cam.Y + y*cam.Scale, ok: true}
 }
 
 // band returns a gg context drawing on the frame over (at least) rows
@@ -484,33 +539,37 @@ func towards(a, b point, d float64) (x, y float64) {
 	return a.x + dx*t, a.y + dy*t
 }
 
-// head returns the head's centre and radius: centred between the ears and
-// eyes (the ears sit at the back of the skull, the eyes at the front), sized
-// from the ear distance, which is the skull's width.
-func (p *Painter) head() (x, y, r float64, ok bool) {
+// head returns the head's centre and radius in the frame.
+func (p *Painter) head() (x, y, r float64, ok bool) { return headOf(&p.pts, p.side) }
+
+// headOf returns the head's centre and radius for keypoints pts mapped with
+// scale s: centred between the ears and eyes (the ears sit at the back of
+// the skull, the eyes at the front), sized from the ear distance, which is
+// the skull's width.
+func headOf(pts *[motion.Joints]point, s float64) (x, y, r float64, ok bool) {
 	var sx, sy float64
 	n := 0
 	for _, j := range [...]int{motion.LeftEye, motion.RightEye, motion.LeftEar, motion.RightEar} {
-		if q := p.pts[j]; q.ok {
+		if q := pts[j]; q.ok {
 			sx += q.x
 			sy += q.y
 			n++
 		}
 	}
-	nose := p.pts[motion.Nose]
+	nose := pts[motion.Nose]
 	if n == 0 {
 		if !nose.ok {
 			return 0, 0, 0, false
 		}
-		return nose.x, nose.y, headDefaultR * p.side, true
+		return nose.x, nose.y, headDefaultR * s, true
 	}
 	x, y = sx/float64(n), sy/float64(n)
-	le, re := p.pts[motion.LeftEar], p.pts[motion.RightEar]
-	r = headDefaultR * p.side
+	le, re := pts[motion.LeftEar], pts[motion.RightEar]
+	r = headDefaultR * s
 	if le.ok && re.ok {
 		r = 0.62 * math.Hypot(le.x-re.x, le.y-re.y)
 	}
-	r = math.Max(headMinR*p.side, math.Min(headMaxR*p.side, r))
+	r = math.Max(headMinR*s, math.Min(headMaxR*s, r))
 	// Eyes and ears lie above the skull's centre: move it down a little so
 	// the chin covers the nose.
 	y += 0.18 * r
@@ -566,20 +625,15 @@ func (p *Painter) wrist(j int, col color.NRGBA) {
 // baton draws a short, tapering baton from the right hand, continuing the
 // forearm: a hint of the conducting hand, not a tracked object.
 func (p *Painter) baton() {
-	e, w := p.pts[motion.RightElbow], p.pts[motion.RightWrist]
-	if !e.ok || !w.ok {
+	tip, ok := batonTip(&p.pts, p.side)
+	if !ok {
 		return
 	}
-	dx, dy := w.x-e.x, w.y-e.y
-	d := math.Hypot(dx, dy)
-	if d < 1e-6 {
-		return
-	}
-	s := p.side
-	ux, uy := dx/d, dy/d
-	tipX, tipY := w.x+ux*batonLength*s, w.y+uy*batonLength*s
+	w := p.pts[motion.RightWrist]
+	tipX, tipY := tip.x, tip.y
+	ux, uy := (tipX-w.x)/(batonLength*p.side), (tipY-w.y)/(batonLength*p.side)
 	// A thin wedge: full width at the hand, a point at the tip.
-	nx, ny := -uy*batonWidth*s/2, ux*batonWidth*s/2
+	nx, ny := -uy*batonWidth*p.side/2, ux*batonWidth*p.side/2
 	dc := p.band(math.Min(w.x, tipX)-math.Abs(nx)-aaPad, math.Min(w.y, tipY)-math.Abs(ny)-aaPad,
 		math.Max(w.x, tipX)+math.Abs(nx)+aaPad, math.Max(w.y, tipY)+math.Abs(ny)+aaPad)
 	if dc == nil {
@@ -593,20 +647,25 @@ func (p *Painter) baton() {
 	fill(dc)
 }
 
+// batonTip is where the baton ends, batonLength·s beyond the right wrist
+// along the forearm; not ok without a forearm.
+func batonTip(pts *[motion.Joints]point, s float64) (point, bool) {
+	e, w := pts[motion.RightElbow], pts[motion.RightWrist]
+	if !e.ok || !w.ok {
+		return point{}, false
+	}
+	dx, dy := w.x-e.x, w.y-e.y
+	d := math.Hypot(dx, dy)
+	if d < 1e-6*s {
+		return point{}, false
+	}
+	return point{x: w.x + dx/d*batonLength*s, y: w.y + dy/d*batonLength*s, ok: true}, true
+}
+
 // drawTraces draws the fading trace of each wrist over the last
 // TraceSeconds (default 1 s) of frames before f.
 func (p *Painter) drawTraces(m motion.Motion, f int) {
-	secs := p.style.TraceSeconds
-	if secs == 0 {
-		secs = 1
-	}
-	rate := m.Rate
-	if !(rate > 0) || math.IsInf(rate, 0) {
-		rate = motion.Rate
-	}
-	// No trace reaches before the first frame; min also keeps an absurd
-	// TraceSeconds from overflowing the conversion.
-	n := int(math.Min(math.Round(secs*rate), float64(f)))
+	n := p.traceFrames(m, f)
 	if n < 1 {
 		return
 	}
@@ -638,6 +697,69 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			p.mark(float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y))
 		}
 	}
+}
+
+// traceFrames is how many frames before f the wrist traces reach.
+func (p *Painter) traceFrames(m motion.Motion, f int) int {
+	secs := p.style.TraceSeconds
+	if secs < 0 {
+		return 0
+	}
+	if secs == 0 {
+		secs = 1
+	}
+	rate := m.Rate
+	if !(rate > 0) || math.IsInf(rate, 0) {
+		rate = motion.Rate
+	}
+	// No trace reaches before the first frame; min also keeps an absurd
+	// TraceSeconds from overflowing the conversion.
+	return max(0, int(math.Min(math.Round(secs*rate), float64(f))))
+}
+
+// Same reports whether Draw(m, f) draws exactly what Draw(m, g) draws:
+// the two frames, and the frames their traces reach back over, hold the
+// same keypoints, bit for bit. A caller whose image still holds g's
+// drawing (a still pose, a conductor waiting in silence) can then keep it
+// rather than draw it again.
+func (p *Painter) Same(m motion.Motion, f, g int) bool {
+	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
+		return true // both the bare background
+	}
+	f, g = max(0, min(f, m.Frames-1)), max(0, min(g, m.Frames-1))
+	if f == g {
+		return true
+	}
+	nf, ng := p.traceFrames(m, f), p.traceFrames(m, g)
+	if nf == ng {
+		same := true
+		for age := 0; age <= nf && same; age++ {
+			same = sameFrame(m.Frame(f-age), m.Frame(g-age))
+		}
+		if same {
+			return true
+		}
+	}
+	// Traces of different lengths draw the same where the figure stands
+	// still over both: a trace that does not move is not drawn.
+	for _, w := range [...][2]int{{f, nf}, {g, ng}} {
+		for age := 0; age <= w[1]; age++ {
+			if !sameFrame(m.Frame(w[0]-age), m.Frame(f)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameFrame reports whether two frames hold the same values, bit for bit.
+func sameFrame(a, b []float32) bool {
+	for k := range a {
+		if math.Float32bits(a[k]) != math.Float32bits(b[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // fill fills and clears dc's path like dc.Fill, without its two
@@ -672,24 +794,12 @@ func (p *Painter) solidFor(col color.NRGBA) gg.Pattern {
 // frame row y0 and whose height is h: gg samples patterns in the context's
 // pixel coordinates. It gives exactly what gg's surface pattern (RepeatNone)
 // over that band of the background gives, but returns pointers into a
-// table of the background's colours: image.RGBA.At boxes a colour, one
-// allocation for every pixel of the gaps' rims.
+// table of the background's colours (the backdrop's, shared): image.RGBA.At
+// boxes a colour, one allocation for every pixel of the gaps' rims.
 type bgPattern struct {
 	cols  []color.RGBA
 	w     int
 	y0, h int
-}
-
-func newBgPattern(bg *image.RGBA) *bgPattern {
-	w, h := bg.Rect.Dx(), bg.Rect.Dy()
-	t := &bgPattern{cols: make([]color.RGBA, w*h), w: w}
-	for y := range h {
-		for x := range w {
-			i := bg.PixOffset(x, y)
-			t.cols[y*w+x] = color.RGBA{bg.Pix[i], bg.Pix[i+1], bg.Pix[i+2], bg.Pix[i+3]}
-		}
-	}
-	return t
 }
 
 func (t *bgPattern) ColorAt(x, y int) color.Color {

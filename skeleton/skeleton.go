@@ -46,9 +46,13 @@ func ParseTheme(s string) (Theme, error) {
 // Height means the default.
 type Style struct {
 	// Width and Height are the frame size in pixels; zero or negative means
-	// 720. The unit square of motion coordinates is fitted into the centred
-	// min(Width, Height) square, and line widths scale with that square.
+	// 720.
 	Width, Height int
+	// Camera maps motion coordinates to pixels, and its scale is the unit
+	// of line widths and radii. The zero Camera is UnitCamera (the unit
+	// square fills the centred min(Width, Height) square); FitCamera frames
+	// the figure of a whole song.
+	Camera Camera
 	// Theme is the colour scheme; empty or unknown means Light (check user
 	// input with ParseTheme first).
 	Theme Theme
@@ -101,6 +105,22 @@ type palette struct {
 	jointDot         color.NRGBA // the small pin in each joint disc
 	right, left      color.NRGBA // wrist accents: conducting hand, other hand
 	baton            color.NRGBA
+}
+
+// Colors are a theme's colours for what is drawn around the figure
+// (labels, captions, the music strip), so it matches the figure.
+type Colors struct {
+	Paper       color.NRGBA // the background at the centre of a panel
+	PaperEdge   color.NRGBA // the background at its edges
+	Ink         color.NRGBA // the figure's limbs: text
+	Quiet       color.NRGBA // a tone between paper and ink (the torso's)
+	Right, Left color.NRGBA // the conducting hand's and the other hand's accents
+}
+
+// ThemeColors returns the theme's colours; unknown themes get Light's.
+func ThemeColors(t Theme) Colors {
+	p := paletteFor(t)
+	return Colors{Paper: p.bgCentre, PaperEdge: p.bgEdge, Ink: p.limb, Quiet: p.torso, Right: p.right, Left: p.left}
 }
 
 // paletteFor returns the theme's colours; unknown themes get Light's.

@@ -49,7 +49,7 @@ type tracePoint struct {
 func newTraceLayer(w, h int, arcs *arcTable) traceLayer {
 	t := traceLayer{
 		layer: image.NewRGBA(image.Rect(0, 0, w, h)),
-		bands: newBandContexts(w, h),
+		bands: newBandContexts(w, h, 4*w),
 		arcs:  arcs,
 	}
 	for l := range t.greys {
@@ -147,6 +147,12 @@ func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) image.Rectangle {
 	// Oldest first, so each younger piece replaces the older ones under it.
 	for i := len(t.pieces) - 1; i >= 0; i-- {
 		pc := &t.pieces[i]
+		if math.Round(pc.level*255) == 0 {
+			// Grey 0 is no trace, and it could only cover older pieces,
+			// which fade to 0 before it: the oldest second's tail is not
+			// drawn at all rather than drawn invisible.
+			continue
+		}
 		var x0, y0, x1, y1 float64
 		if pc.round {
 			r := pc.x[1]

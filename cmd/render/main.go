@@ -17,6 +17,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/podium-dev/podium/render"
@@ -61,7 +63,12 @@ Flags:
 	fs.StringVar(&opt.OutDir, "o", opt.OutDir, "output `folder` (created if missing)")
 	fs.BoolVar(&opt.Recursive, "recursive", false, "also render the songs in sub-folders, mirrored under the output folder")
 	fs.StringVar(&opt.Model, "model", "", "ONNX conducting `model` (.onnx); without it the built-in conductor conducts")
-	fs.StringVar(&opt.Engine, "engine", opt.Engine, "built-in `engine` when no --model is given: builtin (listens to the music) or plain (a still pose)")
+	fs.StringVar(&opt.Engine, "engine", opt.Engine, "`engine` when no --model is given: builtin (listens to the music), plain (a still pose) or truth (a data-set sample's real motion); default: truth for data-set samples, builtin for songs")
+	fs.Var(listFlag{&opt.Compare}, "compare", "side by side: one panel per `engine`, comma-separated (up to 6): builtin, plain, truth or a model's .onnx path")
+	fs.Var(listFlag{&opt.Labels}, "labels", "the --compare panels' `labels`, comma-separated (default: the engine names and model file stems)")
+	fs.StringVar(&opt.Framing, "framing", opt.Framing, "fit: one fixed camera per song framing the figure of every panel; unit: the reference's unit-square mapping")
+	fs.Var(captionFlag{&opt.Caption}, "caption", "draw the song's name and a time code above the panels (default: on with --compare)")
+	fs.BoolVar(&opt.MusicStrip, "music-strip", false, "add a strip under the panels: the mel scrolling past a playhead, with the beats podium hears")
 	fs.StringVar(&opt.Device, "device", opt.Device, "where an ONNX model runs: auto, cpu or cuda")
 	fs.StringVar(&opt.ORTLib, "ort-lib", os.Getenv("ONNXRUNTIME_SHARED_LIBRARY_PATH"), "libonnxruntime.so `path` for --model (default $ONNXRUNTIME_SHARED_LIBRARY_PATH, else the cached one)")
 	fs.IntVar(&opt.Threads, "threads", 0, "ONNX Runtime threads (0: all cores)")
@@ -74,7 +81,7 @@ Flags:
 	fs.IntVar(&opt.Jobs, "jobs", opt.Jobs, "songs rendered at once (each song already draws its frames on all cores)")
 	fs.BoolVar(&opt.Force, "force", false, "render again even where an up-to-date mp4 exists")
 	fs.BoolVar(&opt.NoSmooth, "no-smooth", false, "draw the raw motion, without Savitzky–Golay smoothing")
-	fs.BoolVar(&opt.Keypoints, "keypoints", false, "also write <name>.npy (float32 [T,13,2], 30 fps, as drawn) and <name>.json")
+	fs.Var(keypointsFlag{&opt}, "keypoints", "also write <name>.npy (float32 [T,13,2]) and <name>.json, one pair per panel: the engine's motion as it made it (30 fps, not smoothed); --keypoints=drawn: the drawn motion (smoothed, at --fps)")
 	fs.Var(&opt.Shard, "shard", "render only shard `I/N` of the inputs (by a hash of each relative path), for N workers sharing one output folder")
 	fs.DurationVar(&opt.MaxDuration, "max-duration", 0, "fail songs longer than this `duration` (e.g. 90m; 0: no limit)")
 	fs.StringVar(&opt.FFmpeg, "ffmpeg", opt.FFmpeg, "ffmpeg `executable`")
@@ -122,6 +129,78 @@ Flags:
 	}
 	return 0
 }
+
+// listFlag is a comma-separated list.
+type listFlag struct{ v *[]string }
+
+func (l listFlag) String() string {
+	if l.v == nil {
+		return ""
+	}
+	return strings.Join(*l.v, ",")
+}
+
+func (l listFlag) Set(s string) error {
+	*l.v = strings.Split(s, ",")
+	return nil
+}
+
+// captionFlag is a boolean flag whose absence means "the default", which
+// depends on --compare.
+type captionFlag struct{ v *string }
+
+func (c captionFlag) String() string {
+	if c.v == nil {
+		return ""
+	}
+	return *c.v
+}
+
+func (c captionFlag) Set(s string) error {
+	on, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("want true or false")
+	}
+	*c.v = "off"
+	if on {
+		*c.v = "on"
+	}
+	return nil
+}
+
+func (captionFlag) IsBoolFlag() bool { return true }
+
+// keypointsFlag is --keypoints: a boolean flag that also takes "drawn".
+type keypointsFlag struct{ o *render.Options }
+
+func (k keypointsFlag) String() string {
+	switch {
+	case k.o == nil || !k.o.Keypoints:
+		return "false"
+	case k.o.DrawnKeypoints:
+		return "drawn"
+	}
+	return "true"
+}
+
+func (k keypointsFlag) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "drawn":
+		k.o.Keypoints, k.o.DrawnKeypoints = true, true
+		return nil
+	case "engine", "raw":
+		k.o.Keypoints, k.o.DrawnKeypoints = true, false
+		return nil
+	}
+	on, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("want true, false or drawn")
+	}
+	k.o.Keypoints, k.o.DrawnKeypoints = on, false
+	return nil
+}
+
+func (keypointsFlag) IsBoolFlag() bool { return true }
 
 // isTerminal reports whether f is a terminal (a character device), where
 // progress bars are wanted; in cron logs and pipes they are not.
