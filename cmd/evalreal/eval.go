@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/podium-dev/podium/audio"
@@ -19,7 +18,9 @@ import (
 	"github.com/podium-dev/podium/infer/conductor"
 	"github.com/podium-dev/podium/infer/onnx"
 	"github.com/podium-dev/podium/internal/beateval"
+	"github.com/podium-dev/podium/internal/moveeval"
 	"github.com/podium-dev/podium/internal/npyfile"
+	"github.com/podium-dev/podium/metrics"
 	"github.com/podium-dev/podium/motion"
 )
 
@@ -69,7 +70,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 	}
 	cond := conductor.New(conductor.Options{Seed: opt.seed})
 	var scored []score
-	var moved []movement
+	var moved []moveeval.Recording
 	for _, p := range pieces {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -87,16 +88,18 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("conduct %s: %w", p.path, err)
 		}
-		if p.truth != nil {
-			scored = append(scored, scoreIctus(p, an, m))
-		}
+		var ref *motion.Motion
 		if p.real && gan != nil {
-			ref, err := ganMotion(ctx, gan, mel, opt)
+			r, err := ganMotion(ctx, gan, mel, opt)
 			if err != nil {
 				fmt.Fprintln(log, "evalreal:", fmt.Errorf("M2S-GAN on %s: %w", p.path, err))
-				continue
+			} else {
+				ref = &r
+				moved = append(moved, moveeval.Recording{Name: p.name, Ours: moveeval.StdXY(m), Ref: moveeval.StdXY(r)})
 			}
-			moved = append(moved, movement{name: p.name, ours: stdXY(m), gan: stdXY(ref)})
+		}
+		if p.truth != nil {
+			scored = append(scored, scoreIctus(p, an, m, ref))
 		}
 	}
 	printScores(out, scored)
@@ -285,10 +288,12 @@ type score struct {
 	leadMs    float64 // median time from ictus to the nearest beat of that level
 	beatF     float64 // the beat tracker's own beats against the grid, the same way
 	beatMs    float64 // median time from the grid to the heard beat
+	bc, bcRef float64 // Beat Consistency of the motion and of M2S-GAN's against the grid (NaN: none)
 }
 
-// scoreIctus finds the right wrist's ictuses and scores them.
-func scoreIctus(p piece, an beat.Analysis, m motion.Motion) score {
+// scoreIctus finds the right wrist's ictuses and scores them, and the
+// motion's Beat Consistency (and M2S-GAN's, given ref) against the grid.
+func scoreIctus(p piece, an beat.Analysis, m motion.Motion, ref *motion.Motion) score {
 	y := make([]float64, m.Frames)
 	for f := range y {
 		y[f] = float64(m.At(f, motion.RightWrist).Y)
@@ -307,18 +312,27 @@ func scoreIctus(p piece, an beat.Analysis, m motion.Motion) score {
 		heard[i] = b.Time
 	}
 	bf, blevel := beateval.TempoFMeasure(heard, p.truth, tolerance)
-	return score{name: p.name, bpm: p.bpm, heard: an.Tempo, perMinute: float64(inside) / minutes, f: f, level: level,
+	bc, bcRef := math.NaN(), math.NaN()
+	if v, err := metrics.BeatConsistency(p.truth, m); err == nil {
+		bc = v
+	}
+	if ref != nil {
+		if v, err := metrics.BeatConsistency(p.truth, *ref); err == nil {
+			bcRef = v
+		}
+	}
+	return score{bc: bc, bcRef: bcRef, name: p.name, bpm: p.bpm, heard: an.Tempo, perMinute: float64(inside) / minutes, f: f, level: level,
 		leadMs: -1000 * beateval.MedianOffset(ict, beateval.Levels(p.truth)[level], 0.1),
 		beatF:  bf, beatMs: 1000 * beateval.MedianOffset(heard, beateval.Levels(p.truth)[blevel], 0.1)}
 }
 
 func printScores(out io.Writer, scored []score) {
 	fmt.Fprintf(out, "Right-wrist ictus F-measure (±%.0f ms, best of grid / every other beat / grid with midpoints)\n", 1000*tolerance)
-	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s   %7s %8s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms", "beats F", "beat ms")
+	fmt.Fprintf(out, "%-32s %6s %7s %9s %6s %-9s %8s   %7s %8s   %6s %7s\n", "piece", "BPM", "heard", "ictus/min", "F", "level", "lead ms", "beats F", "beat ms", "BC", "BC GAN")
 	var sum float64
 	worst := math.Inf(1)
 	for _, s := range scored {
-		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f   %7.3f %+8.0f\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs, s.beatF, s.beatMs)
+		fmt.Fprintf(out, "%-32s %6.0f %7.1f %9.1f %6.3f %-9s %8.0f   %7.3f %+8.0f   %6s %7s\n", s.name, s.bpm, s.heard, s.perMinute, s.f, s.level, s.leadMs, s.beatF, s.beatMs, orDash(s.bc), orDash(s.bcRef))
 		sum += s.f
 		worst = math.Min(worst, s.f)
 	}
@@ -327,75 +341,27 @@ func printScores(out io.Writer, scored []score) {
 	}
 }
 
-// movement is one real recording's per-joint x and y standard deviations for
-// the conductor and for M2S-GAN.
-type movement struct {
-	name      string
-	ours, gan [motion.Joints][2]float64
-}
-
-// stdXY is each joint's x and y standard deviation over the whole motion.
-func stdXY(m motion.Motion) [motion.Joints][2]float64 {
-	var s [motion.Joints][2]float64
-	n := float64(m.Frames)
-	for j := 0; j < motion.Joints; j++ {
-		var mx, my, vx, vy float64
-		for f := 0; f < m.Frames; f++ {
-			p := m.At(f, j)
-			mx += float64(p.X)
-			my += float64(p.Y)
-		}
-		mx /= n
-		my /= n
-		for f := 0; f < m.Frames; f++ {
-			p := m.At(f, j)
-			vx += (float64(p.X) - mx) * (float64(p.X) - mx)
-			vy += (float64(p.Y) - my) * (float64(p.Y) - my)
-		}
-		s[j] = [2]float64{math.Sqrt(vx / n), math.Sqrt(vy / n)}
-	}
-	return s
-}
-
-// wristMovement is a song's wrist movement: the root mean square of both
-// wrists' x and y standard deviations.
-func wristMovement(s [motion.Joints][2]float64) float64 {
-	var v float64
-	for _, j := range []int{motion.LeftWrist, motion.RightWrist} {
-		v += s[j][0]*s[j][0] + s[j][1]*s[j][1]
-	}
-	return math.Sqrt(v / 4)
-}
-
-// spread is max/min over the songs.
-func spread(x []float64) float64 {
-	return slices.Max(x) / slices.Min(x)
-}
-
-func printMovement(out io.Writer, moved []movement, verbose bool) {
-	fmt.Fprintf(out, "Movement on %d real recordings: each joint's std as %% of M2S-GAN's (ratio of the means over the recordings; target 60–160)\n", len(moved))
+func printMovement(out io.Writer, moved []moveeval.Recording, verbose bool) {
+	fmt.Fprintf(out, "Movement on %d real recordings: each joint's std as %% of M2S-GAN's (ratio of the means over the recordings; target %.0f–%.0f)\n",
+		len(moved), 100*moveeval.MinRatio, 100*moveeval.MaxRatio)
 	fmt.Fprintf(out, "%-15s %7s %7s   %-17s %-17s\n", "joint", "x %", "y %", "x % per song", "y % per song")
+	ratios := moveeval.Ratios(moved)
 	for j := 0; j < motion.Joints; j++ {
-		var pct [2]float64
 		var lo, hi [2]float64
 		for a := 0; a < 2; a++ {
-			var so, sg float64
 			lo[a], hi[a] = math.Inf(1), math.Inf(-1)
 			for _, m := range moved {
-				so += m.ours[j][a]
-				sg += m.gan[j][a]
-				r := 100 * m.ours[j][a] / m.gan[j][a]
+				r := 100 * m.Ours[j][a] / m.Ref[j][a]
 				lo[a], hi[a] = math.Min(lo[a], r), math.Max(hi[a], r)
 			}
-			pct[a] = 100 * so / sg
 		}
-		fmt.Fprintf(out, "%-15s %7.0f %7.0f   %5.0f … %-7.0f %5.0f … %-7.0f\n", motion.Name(j), pct[0], pct[1], lo[0], hi[0], lo[1], hi[1])
+		fmt.Fprintf(out, "%-15s %7.0f %7.0f   %5.0f … %-7.0f %5.0f … %-7.0f\n", motion.Name(j), 100*ratios[j][0], 100*ratios[j][1], lo[0], hi[0], lo[1], hi[1])
 	}
 	if verbose {
 		for _, m := range moved {
-			fmt.Fprintf(out, "%-32s", m.name)
+			fmt.Fprintf(out, "%-32s", m.Name)
 			for j := 0; j < motion.Joints; j++ {
-				fmt.Fprintf(out, " %3.0f/%-3.0f", 100*m.ours[j][0]/m.gan[j][0], 100*m.ours[j][1]/m.gan[j][1])
+				fmt.Fprintf(out, " %3.0f/%-3.0f", 100*m.Ours[j][0]/m.Ref[j][0], 100*m.Ours[j][1]/m.Ref[j][1])
 			}
 			fmt.Fprintln(out)
 		}
@@ -405,13 +371,21 @@ func printMovement(out io.Writer, moved []movement, verbose bool) {
 	fmt.Fprintf(out, "%-32s %9s %9s\n", "recording", "builtin", "M2S-GAN")
 	var ours, gan []float64
 	for _, m := range moved {
-		o, g := wristMovement(m.ours), wristMovement(m.gan)
+		o, g := m.Ours.Wrists(), m.Ref.Wrists()
 		ours, gan = append(ours, o), append(gan, g)
-		fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", m.name, o, g)
+		fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", m.Name, o, g)
 	}
 	fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", "mean", mean(ours), mean(gan))
-	so, sg := spread(ours), spread(gan)
-	fmt.Fprintf(out, "spread (max/min over songs)      ×%-8.2f ×%-8.2f  (target: builtin ≥ ×%.2f, half of M2S-GAN's above 1)\n", so, sg, 1+(sg-1)/2)
+	so, sg := moveeval.Spreads(moved)
+	fmt.Fprintf(out, "spread (max/min over songs)      ×%-8.2f ×%-8.2f  (target: builtin ≥ ×%.2f, half of M2S-GAN's above 1)\n", so, sg, moveeval.SpreadTarget(sg))
+}
+
+// orDash prints a value to three places, or "-" for NaN.
+func orDash(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
 }
 
 func mean(x []float64) float64 {

@@ -4,11 +4,12 @@
 //
 // For every piece with a .beats.json beside it (among the recordings given,
 // default ../shared/realmusic and its unannotated/ folder, and the committed
-// test samples) it prints the right wrist's ictus F-measure at ±70 ms, allowing
-// half or double tempo. For every real recording it prints each joint's x and
-// y standard deviation as a percentage of the official M2S-GAN's on the same
-// recording, and how much the wrists' movement varies from song to song for
-// both engines.
+// test samples) it prints the right wrist's ictus F-measure at ±70 ms,
+// allowing half or double tempo, and the Beat Consistency of the motion (and
+// of M2S-GAN's, for the real recordings) against that grid. For every real
+// recording it prints each joint's x and y standard deviation as a
+// percentage of the official M2S-GAN's on the same recording, and how much
+// the wrists' movement varies from song to song for both engines.
 package main
 
 import (

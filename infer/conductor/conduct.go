@@ -25,13 +25,30 @@ const (
 	patternW = 0.11
 	patternH = 0.28
 	// mirrorX and mirrorY are the left hand's amplitudes relative to the
-	// right's: it follows the beat as high but keeps narrower, which
-	// keeps its elbow quiet.
-	mirrorX = 0.65
+	// right's: it follows the beat as high and a little narrower, which
+	// keeps its elbow quieter.
+	mirrorX = 0.9
 	mirrorY = 1.0
 	// releaseTime is how long the hands take to sink back to rest after the
 	// music stops.
 	releaseTime = 1.2
+)
+
+// The body's movement. The trunk is rigid (the drawn shoulder–hip bones keep
+// their length), so the shoulders rise and fall by the trunk rocking about
+// rollCentre and by the whole body giving with the beat; the head moves on
+// top of the trunk. Amplitudes are at full energy (energyOf) and a gesture
+// size of 1; on the twelve shared real recordings they move head and
+// shoulders about 70 % as much vertically as M2S-GAN does, with the hips no
+// more than 130 % of its (README, make eval-real).
+const (
+	bodyLean   = 0.02  // radians: the trunk's slow lean with the phrase
+	bodyRock   = 0.17  // radians: the trunk rocking from side to side over two bars
+	bodyBounce = 0.016 // the body sinking into each ictus and rising with the rebound
+	bodyBow    = 0.008 // the body bowing into the middle of each bar
+	headNod    = 0.02  // the head nodding with each beat, on top of the body's bounce
+	headBow    = 0.05  // the head bowing into the middle of each bar
+	headLevel  = 0.8   // share of the trunk's rocking the head turns back: the eyes stay nearly level
 )
 
 // Centres of the two hands' patterns and their rest positions at the waist.
@@ -40,8 +57,10 @@ var (
 	centreL = vec{0.582, planeYL}
 	restR   = vec{0.448, 0.705}
 	restL   = vec{0.562, 0.70}
-	// hipCentre is where the trunk turns when it sways.
-	hipCentre = vec{0.512, 0.7435}
+	// rollCentre is where the trunk turns when it rocks: at the waist, a
+	// little to the right of the hips' centre, so the two shoulders rise and
+	// fall about as much and the hips less.
+	rollCentre = vec{0.50, 0.63}
 	// neck is where the head turns when it nods.
 	neck = vec{0.501, 0.467}
 )
@@ -82,11 +101,21 @@ func (s stroke) at(u float64) vec {
 	e := u * u * (3 - 2*u) // the rebound heads toward the next beat smoothly
 	b := 0.0
 	if sn := math.Sin(math.Pi * u); sn > 0 {
-		b = math.Exp(s.gamma * math.Log(sn)) // sn^γ; math.Pow's special cases cost more
+		g := s.gamma
+		if u > 0.5 {
+			g = max(g, fallGamma) // the fall slows to a stop at the ictus
+		}
+		b = math.Exp(g * math.Log(sn)) // sn^g; math.Pow's special cases cost more
 	}
 	sz := s.size0 + (s.size1-s.size0)*u
 	return vec{s.x0 + (s.x1-s.x0)*e, -saturate(s.height*sz) * b}
 }
+
+// fallGamma is the least bounce exponent of the fall into an ictus: however
+// sharp the rebound, the hand decelerates into the beat and all but stops
+// on it (players follow the point of maximal deceleration, SPEC §7), so the
+// moment of least speed is the ictus, not the top of the rebound.
+const fallGamma = 2.4
 
 // maxRise is the highest a rebound may rise above the ictus plane: to just
 // below the shoulders.
@@ -119,12 +148,12 @@ func energyOf(loud, activity float32, lo, hi float64) float64 {
 	return 0.45*abs + 0.3*busy + 0.25*rel
 }
 
-// sizeOf maps a beat's energy and period to a gesture size: about 0.3 for
-// the quietest music, 1.3 for the loudest and busiest, very fast beats
+// sizeOf maps a beat's energy and period to a gesture size: about 0.15 for
+// the quietest music, 1.4 for the loudest and busiest, very fast beats
 // slightly smaller.
 func sizeOf(energy, period float64) float64 {
 	tempo := clamp(math.Sqrt(period/0.55), 0.75, 1.05)
-	return (0.2 + 1.2*energy*energy) * tempo
+	return (0.15 + 1.25*energy*energy) * tempo
 }
 
 // role is what the left hand does over a phrase, as weights that sum to 1:
@@ -243,10 +272,10 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 		for k+1 < nb && pl.ictus[k+1] <= t {
 			k++
 		}
-		off, rest, nod, pulse, act := pl.hand(t, k)
+		off, rest, pulse, act := pl.hand(t, k)
 		mf := min(int(t*pl.an.Rate), len(pl.an.Loudness)-1)
 		// The body: a rigid trunk that sways with the phrase and drifts
-		// slowly; the head nods with the beat.
+		// slowly; the head nods with the beat (see bodyRock … headLevel).
 		sway := swayOsc.next()
 		dx := 0.0
 		for i := range drift {
@@ -254,28 +283,29 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 		}
 		dx *= 0.2 + 0.8*act // standing still in silence
 		dx += act * 0.02 * sway
-		// The trunk leans with the phrase and tilts into each rebound; the
-		// whole body rises a little with it (the knees give with the beat).
-		// Over each bar (and each pair of bars) the body breathes with the
-		// phrase: the head bows into the bar's middle and lifts for the
-		// next downbeat, the trunk rocks from side to side, both as large as
-		// the music's energy. Slower than the beat, they move the body
+		// The trunk leans with the phrase; the whole body sinks into each
+		// ictus and rises with the rebound (the knees give with the beat),
+		// the head nodding with it. Over each bar (and each pair of bars)
+		// the body breathes with the phrase: the head bows into the bar's
+		// middle and lifts for the next downbeat, the trunk rocks from side
+		// to side while the head keeps nearly level, all as large as the
+		// music's energy. Slower than the beat, bow and rock move the body
 		// without jolting it.
 		barU, barOdd, e := pl.barAt(t, k)
 		bow := act * e * sq(math.Sin(math.Pi*barU))
 		rockPh := math.Pi * (barU + barOdd)
 		rock := act * e * math.Sin(rockPh)
-		theta := act*0.015*lean.next() + 0.012*rock
-		dy := -0.016*pulse - 0.014*bow
+		theta := act*bodyLean*lean.next() + bodyRock*rock
+		dy := -bodyBounce*pulse - bodyBow*bow
 		var pose [motion.Joints]vec
-		trunk := newRotation(hipCentre, theta)
+		trunk := newRotation(rollCentre, theta)
 		for j := range pose {
 			pose[j] = trunk.apply(template[j]).add(vec{dx, dy})
 		}
-		headTilt := act * 0.02 * tilt.next()
+		headTilt := act*0.02*tilt.next() - headLevel*theta
 		head := newRotation(trunk.apply(neck).add(vec{dx, dy}), headTilt)
 		for j := motion.Nose; j <= motion.RightEar; j++ {
-			pose[j] = head.apply(pose[j]).add(vec{0, nod + 0.055*bow})
+			pose[j] = head.apply(pose[j]).add(vec{0, -headNod*pulse + headBow*bow})
 		}
 		// The hands: the right hand conducts; the left, by its role in the
 		// phrase, mirrors it narrower, sustains with a slow flowing hand or
@@ -286,7 +316,7 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 		// rebounds to the right: a mirrored fortissimo flings the elbow.
 		mirror := vec{-off.x * mirrorX, off.y * mirrorY * (1.15 - 2.5*max(0, e-0.8))}
 		fx, fy := flowX.next(), flowY.next()
-		flow := 0.4 + 0.6*e
+		flow := 0.2 + 0.8*e
 		sustain := vec{centreL.x + 0.015 + 0.01*e + 0.05*flow*fx, planeYL - 0.02 - 0.05*e + 0.035*flow*fy}.add(mirror.scale(0.35))
 		held := restL.add(vec{-0.01, -0.01}).add(mirror.scale(0.12))
 		left := centreL.add(mirror).scale(r.mirror).add(sustain.scale(r.sustain)).add(held.scale(r.rest))
@@ -483,21 +513,18 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 
 // hand returns the right hand's offset from its pattern centre at time t
 // (k is the last beat with ictus ≤ t, -1 if none), how far it is at rest
-// (0 conducting … 1 at rest), the head's nod (y offset), the beat's pulse
-// (the rebound's height scaled by the gesture size, 0 at the ictus) and how
-// active the body is (0 … 1).
-func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) {
+// (0 conducting … 1 at rest), the beat's pulse (the rebound's height scaled
+// by the gesture size, 0 at the ictus: the body and the head rise with it)
+// and how active the body is (0 … 1).
+func (pl *plan) hand(t float64, k int) (off vec, rest, pulse, act float64) {
 	nb := len(pl.ictus)
 	// Inside a stretch of conducting: the stroke from beat k to k+1.
 	if k >= 0 && k < nb-1 && !pl.segEnd[k] {
 		s := pl.strokeFrom(k)
 		u := (t - pl.ictus[k]) / s.duration
 		off = s.at(u)
-		sz := pl.size[k]
-		// The head dips just after the ictus and is back by the next.
 		sn := math.Sin(math.Pi * u)
-		nod = 0.012 * sz * sn * sn * (1.5 - u) / 1.5
-		return off, 0, nod, sz * sn * sn, 1
+		return off, 0, pl.size[k] * sn * sn, 1
 	}
 	// Outside: after the last ictus of a stretch the hand rises and holds
 	// while the music sounds, then sinks to rest; one beat before the next
@@ -536,7 +563,7 @@ func (pl *plan) hand(t float64, k int) (off vec, rest, nod, pulse, act float64) 
 			act = math.Max(act, w)
 		}
 	}
-	return off, rest, nod, 0, act
+	return off, rest, 0, act
 }
 
 // barAt is where time t is in its bar (0 at the downbeat … 1 at the next),

@@ -47,28 +47,36 @@ var template = [motion.Joints]vec{
 	{0.614, 0.588}, {0.435, 0.543}, {0.575, 0.745}, {0.449, 0.742},
 }
 
-// Arm segment lengths in normalised image units: the medians of the official
-// M2S-GAN's shoulder–elbow (0.123–0.141) and, a little longer than its
-// foreshortened 0.086, elbow–wrist distances over its reference output, so
-// the arms have the proportions users know from it and reach above the
-// shoulders at fortissimo.
+// Arm segment lengths in normalised image units: the long end of the
+// official M2S-GAN's shoulder–elbow distances (0.123–0.141 over its reference
+// output) and a forearm longer than its foreshortened 0.086, about an adult's
+// proportions to the shoulder width of 0.19. The hand then reaches the ictus
+// plane at the waist, out to the side, even while the trunk rocks the
+// shoulder up, and above the shoulders at fortissimo.
 const (
-	upperArm = 0.13
-	forearm  = 0.115
+	upperArm = 0.14
+	forearm  = 0.12
 )
 
 // solveArm places the elbow for a wrist target by two-link inverse
 // kinematics with constant segment lengths. bend is +1 or -1 and chooses the
 // side the elbow bends to; keeping it fixed per arm means the elbow never
-// flips. A target out of reach is pulled onto the reachable annulus, so the
+// flips. A target out of reach is drawn in sideways, at its own height, onto
+// the reachable circle (the ictuses stay on their plane while the trunk
+// rocks the shoulder), or straight toward the shoulder where even that is
+// too far; too near, it is pushed out along the line from the shoulder. The
 // lengths stay exact; the returned wrist is the one actually reached.
 func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
 	d := target.sub(shoulder)
 	dist := d.norm()
 	minR, maxR := math.Abs(upperArm-forearm)*1.05, (upperArm+forearm)*0.995
+	if dist > maxR && math.Abs(d.y) < maxR {
+		d.x = math.Copysign(math.Sqrt(maxR*maxR-d.y*d.y), d.x)
+		dist = maxR
+	}
 	dir := vec{0, 1}
 	if dist > 1e-9 {
-		dir = d.scale(1 / dist)
+		dir = d.scale(1 / d.norm())
 	}
 	dist = clamp(dist, minR, maxR)
 	wrist = shoulder.add(dir.scale(dist))

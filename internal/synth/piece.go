@@ -55,6 +55,11 @@ type Piece struct {
 	Tail     float64 // seconds the final chord rings before silence ends the piece
 	Root     float64 // tonic frequency in Hz of the bass octave (e.g. 65.41 for C2)
 	Seed     uint64  // varies the melody and small velocity details
+	// IntroBars (Backbeat only) opens the piece with that many bars of a
+	// riff on the off-beats: kick, bass and chord stabs on every off-beat,
+	// only a closed hi-hat on the beats, as a metal intro often goes.
+	// Nothing in them but the groove that follows says where the beat is.
+	IntroBars int
 }
 
 // Validate reports what is wrong with a piece description.
@@ -70,6 +75,8 @@ func (p Piece) Validate() error {
 		return fmt.Errorf("piece %q: negative lead-in or tail", p.Name)
 	case p.Root <= 0:
 		return fmt.Errorf("piece %q: root frequency %v", p.Name, p.Root)
+	case p.IntroBars < 0 || p.IntroBars >= p.Bars || (p.IntroBars > 0 && p.Style != Backbeat):
+		return fmt.Errorf("piece %q: %d intro bars of %d (Backbeat only)", p.Name, p.IntroBars, p.Bars)
 	}
 	for _, t := range p.Tempo {
 		if t.Value < 20 || t.Value > 400 {
@@ -139,6 +146,14 @@ func OffBeatMix() Piece {
 	return Piece{Name: "backbeat_4-4_128bpm", Style: Backbeat, Metre: 4, Bars: 12,
 		Tempo: []Point{{0, 128}}, Dynamics: []Point{{0, 0.75}},
 		LeadIn: 1, Tail: 1.5, Root: 55, Seed: 12}
+}
+
+// OffBeatIntro is a Backbeat piece that opens with four bars on the
+// off-beats (IntroBars): 4/4 at 140 BPM, as the shared war_of_freedom does.
+func OffBeatIntro() Piece {
+	return Piece{Name: "backbeat_4-4_140bpm_offbeat_intro", Style: Backbeat, Metre: 4, Bars: 20, IntroBars: 4,
+		Tempo: []Point{{0, 140}}, Dynamics: []Point{{0, 0.8}},
+		LeadIn: 1, Tail: 1.5, Root: 49, Seed: 13}
 }
 
 // Samples returns the three pieces committed under test_samples/.

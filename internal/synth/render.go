@@ -123,6 +123,16 @@ func (p Piece) score() []note {
 				}
 			}
 		case Backbeat:
+			if bar < p.IntroBars {
+				// The riff on the off-beats; a closed hi-hat ticks the beats.
+				notes = append(notes, note{hihat, t, 0.03, 0, 0.2 * g * vel, 0, level})
+				notes = append(notes, note{kick, t + beat/2, 0, 55, 1.0 * g * vel, 0, level})
+				notes = append(notes, note{bass, t + beat/2, 0.3 * beat, root, 0.5 * g * vel, 0.005, level})
+				for _, s := range ch {
+					notes = append(notes, note{brass, t + beat/2, 0.2 * beat, semis(mid, s+12), 0.35 * g * vel, 0.004, 1})
+				}
+				break
+			}
 			if pos%2 == 0 {
 				notes = append(notes, note{kick, t, 0, 55, 1.0 * g * vel, 0, level})
 				notes = append(notes, note{bass, t, 0.45 * beat, root, 0.5 * g * vel, 0.005, level})

@@ -120,3 +120,47 @@ func TestCommittedBeatsMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestOffBeatIntroAccentsTheOffBeats: in OffBeatIntro's intro the signal's
+// energy rises at the off-beats far more than at the beats (it is what the
+// conductor's test is about), and after it the backbeat's kick and snare
+// make it rise at the beats; an intro on a style other than Backbeat is
+// refused.
+func TestOffBeatIntroAccentsTheOffBeats(t *testing.T) {
+	p := OffBeatIntro()
+	r, err := Render(context.Background(), p, 22050)
+	if err != nil {
+		t.Fatal(err)
+	}
+	energy := func(from, to float64) float64 {
+		i0, i1 := max(int(from*22050), 0), min(int(to*22050), len(r.Samples))
+		s := 0.0
+		for _, v := range r.Samples[i0:i1] {
+			s += float64(v) * float64(v)
+		}
+		return s / float64(max(1, i1-i0))
+	}
+	rise := func(t0 float64) float64 { return energy(t0, t0+0.05) / (energy(t0-0.05, t0) + 1e-12) }
+	introBeats := p.IntroBars * p.Metre
+	var onIntro, offIntro, onGroove float64
+	for k := 1; k+1 < len(r.Beats); k++ {
+		b := r.Beats[k]
+		mid := (b + r.Beats[k+1]) / 2
+		switch {
+		case k < introBeats-1:
+			onIntro += rise(b) / float64(introBeats-2)
+			offIntro += rise(mid) / float64(introBeats-2)
+		case k > introBeats:
+			onGroove += rise(b) / float64(len(r.Beats)-introBeats-2)
+		}
+	}
+	t.Logf("mean energy rise: intro beats ×%.2f, intro off-beats ×%.2f, groove beats ×%.2f", onIntro, offIntro, onGroove)
+	if offIntro < 3*onIntro || onGroove < 2 {
+		t.Errorf("intro: ×%.2f at the beats, ×%.2f at the off-beats; groove ×%.2f at the beats", onIntro, offIntro, onGroove)
+	}
+	bad := p
+	bad.Style = Waltz
+	if bad.Validate() == nil {
+		t.Error("an off-beat intro on a waltz was accepted")
+	}
+}
