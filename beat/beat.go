@@ -26,7 +26,13 @@ type Analysis struct {
 	// per band and frame (its spectral flux), smoothed over about a second;
 	// about 0.002 for a sustained string passage, 0.007 for a rock mix,
 	// 0.015 for dense percussion.
-	Activity  []float32
+	Activity []float32
+	// Flatness is per mel frame how noise-like the sound is: the spectral
+	// flatness of the mel's power (its geometric over its arithmetic mean
+	// across the bands), smoothed over about a second; about 0.01–0.03 for
+	// an orchestra, a piano or a synthesizer pad, 0.1–0.2 for a rock mix of
+	// distorted guitars and cymbals, 1 for white noise.
+	Flatness  []float32
 	Active    []bool  // per mel frame: music is sounding
 	Rate      float64 // frames per second of Loudness and Active
 	Downbeats []int   // indices into Beats of the first beat of each bar
@@ -63,6 +69,7 @@ const (
 	conductorOctaves = 0.5
 	minBPM           = 48.0  // the slowest beat a conductor gives
 	maxBPM           = 192.0 // the fastest
+	powerSteps       = 1024  // steps of the table of a mel value's power (flatness)
 	lowBands         = 16    // the lowest mel bands (below ~420 Hz): bass and timpani
 	kickBands        = 8     // the lowest of them (below ~210 Hz): kick drum, bass, timpani
 	// The beat's side of every two ticks (choosePhase) is decided from the
@@ -115,6 +122,7 @@ type features struct {
 	snare    []float32 // spectral flux of the low bands above them (snare body, ~210–420 Hz), unit std
 	loud     []float32 // mean dB-mel value (the mel is dB/80 + 1), lightly smoothed
 	activity []float32 // spectral flux per band, smoothed over a second (Analysis.Activity)
+	flatness []float32 // spectral flatness, smoothed over a second (Analysis.Flatness)
 	active   []bool
 	chroma   []float32 // per-frame mean over the mid bands in 8 groups, for harmonic change
 	nGroups  int
@@ -128,11 +136,12 @@ func Listen(ctx context.Context, mel audio.Mel) (Analysis, error) {
 	if n < 2 {
 		an.Loudness = make([]float32, n)
 		an.Activity = make([]float32, n)
+		an.Flatness = make([]float32, n)
 		an.Active = make([]bool, n)
 		return an, nil
 	}
 	fe := computeFeatures(mel)
-	an.Loudness, an.Active, an.Activity = fe.loud, fe.active, fe.activity
+	an.Loudness, an.Active, an.Activity, an.Flatness = fe.loud, fe.active, fe.activity, fe.flatness
 	if err := ctx.Err(); err != nil {
 		return an, err
 	}
@@ -194,7 +203,13 @@ func computeFeatures(mel audio.Mel) features {
 	const groups = 8
 	fe := features{
 		onset: make([]float32, n), low: make([]float32, n), kick: make([]float32, n), snare: make([]float32, n), activity: make([]float32, n), loud: make([]float32, n),
-		active: make([]bool, n), chroma: make([]float32, n*groups), nGroups: groups,
+		flatness: make([]float32, n), active: make([]bool, n), chroma: make([]float32, n*groups), nGroups: groups,
+	}
+	// The power of a mel value v (dB/80 + 1) relative to the song's peak,
+	// 10^(8(v-1)), by table: the flatness needs it for every band.
+	var power [powerSteps + 1]float32
+	for i := range power {
+		power[i] = float32(math.Pow(10, 8*(float64(i)/powerSteps-1)))
 	}
 	// Column 0 is the highest band: the low bands are the last columns; the
 	// "mid" bands for harmonic change are the 64 above them.
@@ -238,6 +253,19 @@ func computeFeatures(mel audio.Mel) features {
 			s1 += row[b+1]
 		}
 		flux, kflux, sum := (f0+f1)+(f2+f3), k0+k1, (s0+s1)+(s2+s3)
+		// The flatness on every third frame (it is smoothed over a second):
+		// the arithmetic mean of the power across the bands against its
+		// geometric mean, 10^(8(mean v - 1)), which the mean value gives.
+		if t%3 == 0 {
+			var p0, p1 float32
+			for b := 0; b < audio.MelBands; b += 2 {
+				p0 += power[min(max(int(row[b]*powerSteps+0.5), 0), powerSteps)]
+				p1 += power[min(max(int(row[b+1]*powerSteps+0.5), 0), powerSteps)]
+			}
+			fe.flatness[t] = float32(math.Exp(8*math.Ln10*(float64(sum)/audio.MelBands-1)) / (float64(p0+p1) / audio.MelBands))
+		} else {
+			fe.flatness[t] = fe.flatness[t-1]
+		}
 		lflux := l0 + l1 + kflux
 		fe.snare[t] = (l0 + l1) / 2
 		fe.onset[t], fe.low[t], fe.kick[t], fe.loud[t] = (flux+lflux)/2, lflux/2, kflux/2, sum/audio.MelBands
@@ -267,6 +295,23 @@ func computeFeatures(mel audio.Mel) features {
 	thr := float32(math.Max(0.03, 0.1*float64(hi)))
 	for t, v := range fe.loud {
 		fe.active[t] = v > thr
+	}
+	// The flatness of the music only: silence's floor is as flat as white
+	// noise, and must not leak into the music around it.
+	weight := make([]float32, n)
+	for t, a := range fe.active {
+		if a {
+			weight[t] = 1
+		} else {
+			fe.flatness[t] = 0
+		}
+	}
+	series.SmoothInPlace(fe.flatness, melRate)
+	series.SmoothInPlace(weight, melRate)
+	for t, w := range weight {
+		if w > 1e-3 {
+			fe.flatness[t] /= w
+		}
 	}
 	return fe
 }

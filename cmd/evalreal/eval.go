@@ -71,6 +71,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 	cond := conductor.New(conductor.Options{Seed: opt.seed})
 	var scored []score
 	var moved []moveeval.Recording
+	var tempos []float64 // the tempo the conductor heard in each of moved
 	for _, p := range pieces {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -96,6 +97,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 			} else {
 				ref = &r
 				moved = append(moved, moveeval.Recording{Name: p.name, Ours: moveeval.StdXY(m), Ref: moveeval.StdXY(r)})
+				tempos = append(tempos, an.Tempo)
 			}
 		}
 		if p.truth != nil {
@@ -104,7 +106,7 @@ func evaluate(ctx context.Context, opt options, out, log io.Writer) error {
 	}
 	printScores(out, scored)
 	if len(moved) > 0 {
-		printMovement(out, moved, opt.verbose)
+		printMovement(out, moved, tempos, opt.verbose)
 	}
 	return nil
 }
@@ -341,7 +343,7 @@ func printScores(out io.Writer, scored []score) {
 	}
 }
 
-func printMovement(out io.Writer, moved []moveeval.Recording, verbose bool) {
+func printMovement(out io.Writer, moved []moveeval.Recording, tempos []float64, verbose bool) {
 	fmt.Fprintf(out, "Movement on %d real recordings: each joint's std as %% of M2S-GAN's (ratio of the means over the recordings; target %.0f–%.0f)\n",
 		len(moved), 100*moveeval.MinRatio, 100*moveeval.MaxRatio)
 	fmt.Fprintf(out, "%-15s %7s %7s   %-17s %-17s\n", "joint", "x %", "y %", "x % per song", "y % per song")
@@ -367,13 +369,13 @@ func printMovement(out io.Writer, moved []moveeval.Recording, verbose bool) {
 		}
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "Wrist movement per song: RMS of both wrists' x and y std (image units)")
-	fmt.Fprintf(out, "%-32s %9s %9s\n", "recording", "builtin", "M2S-GAN")
+	fmt.Fprintln(out, "Wrist movement per song: RMS of both wrists' x and y std (image units), and the tempo the conductor heard")
+	fmt.Fprintf(out, "%-32s %9s %9s %7s\n", "recording", "builtin", "M2S-GAN", "heard")
 	var ours, gan []float64
-	for _, m := range moved {
+	for i, m := range moved {
 		o, g := m.Ours.Wrists(), m.Ref.Wrists()
 		ours, gan = append(ours, o), append(gan, g)
-		fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", m.Name, o, g)
+		fmt.Fprintf(out, "%-32s %9.4f %9.4f %7.1f\n", m.Name, o, g, tempos[i])
 	}
 	fmt.Fprintf(out, "%-32s %9.4f %9.4f\n", "mean", mean(ours), mean(gan))
 	so, sg := moveeval.Spreads(moved)

@@ -17,9 +17,12 @@ const (
 	// point of maximal deceleration and sound follows it by 30–50 ms (SPEC §7).
 	lead = 0.033
 	// planeY is the height of the ictus plane of the right hand; every beat of
-	// the pattern lands on it. planeYL is the left hand's.
-	planeY  = 0.70
-	planeYL = 0.70
+	// the pattern lands on it. planeYL is the left hand's, a little lower:
+	// both are a little above the waist, so that the arms reach them while
+	// the trunk rocks, and the left hand, which mirrors the rebounds higher
+	// in legato, has room to.
+	planeY  = 0.68
+	planeYL = 0.685
 	// patternW and patternH are the half-width and the rebound height of a
 	// fortissimo beat pattern.
 	patternW = 0.11
@@ -32,35 +35,68 @@ const (
 	// releaseTime is how long the hands take to sink back to rest after the
 	// music stops.
 	releaseTime = 1.2
+	// legatoWide is how much wider a legato pattern is than a staccato
+	// one, legatoCurve how far (image units, at a gesture size of 1) a
+	// legato rebound curves in toward the body at its top: the hand flows
+	// in loops between the beats instead of bouncing straight up.
+	legatoWide  = 0.15
+	legatoCurve = 0.08
+	// followShoulder is how much of its shoulder's sideways movement each
+	// hand's pattern follows as the trunk rocks and sways.
+	followShoulder = 0.25
 )
 
 // The body's movement. The trunk is rigid (the drawn shoulder–hip bones keep
 // their length), so the shoulders rise and fall by the trunk rocking about
 // rollCentre and by the whole body giving with the beat; the head moves on
-// top of the trunk. Amplitudes are at full energy (energyOf) and a gesture
-// size of 1; on the twelve shared real recordings they move head and
-// shoulders about 70 % as much vertically as M2S-GAN does, with the hips no
-// more than 130 % of its (README, make eval-real).
+// top of the trunk. Amplitudes are at full energy (characterOf) and a gesture
+// size of 1. How much of it each movement takes follows how legato the music
+// is: in sustained music the trunk rocks more and the knees give less (the
+// rocking moves the shoulders up and down twice as much as the hips, the
+// bounce both alike), in percussive music the head keeps over the hips
+// while the shoulders rock. On the twelve shared real recordings and on ten
+// orchestral ones this moves the head, shoulders and hips 60–160 % as much
+// as M2S-GAN does (README, make eval-real).
 const (
 	bodyLean   = 0.02  // radians: the trunk's slow lean with the phrase
-	bodyRock   = 0.17  // radians: the trunk rocking from side to side over two bars
-	bodyBounce = 0.016 // the body sinking into each ictus and rising with the rebound
-	bodyBow    = 0.008 // the body bowing into the middle of each bar
+	bodyRock   = 0.23  // radians: the trunk rocking from side to side over two bars
+	bodyBounce = 0.024 // the body sinking into each ictus and rising with the rebound
+	bodyBow    = 0.011 // the body bowing into the middle of each bar
 	headNod    = 0.02  // the head nodding with each beat, on top of the body's bounce
 	headBow    = 0.05  // the head bowing into the middle of each bar
-	headLevel  = 0.8   // share of the trunk's rocking the head turns back: the eyes stay nearly level
+	// bodyStaccato and bodyLegato scale the trunk's rocking and bowing at
+	// legato 0 and 1; bounceLegato and bowLegato are how much of the
+	// bounce and the bow legato music takes away, headLegato how much it
+	// adds to the head's nod and bow, and headOverHips how much of the
+	// neck's sideways rocking the head takes back in staccato music.
+	bodyStaccato = 0.45
+	bodyLegato   = 1.0
+	bounceLegato = 0.5
+	bowLegato    = 0.35
+	headLegato   = 0.2
+	headOverHips = 0.5
+	// swayStill and swayLegato are the body's sideways sway over the
+	// phrase, image units: at any music, and added by legato at full
+	// energy.
+	swayStill  = 0.015
+	swayLegato = 0.0165
+	// bodyEase is the share of the way the trunk's slow movements go to
+	// their target each frame: a time constant of about 0.1 s at 30 fps.
+	bodyEase = 0.3
+	// maxTilt is the most the trunk rocks to either side, radians.
+	maxTilt = 0.2
 )
 
 // Centres of the two hands' patterns and their rest positions at the waist.
 var (
-	centreR = vec{0.42, planeY}
-	centreL = vec{0.582, planeYL}
+	centreR = vec{0.425, planeY}
+	centreL = vec{0.56, planeYL}
 	restR   = vec{0.448, 0.705}
 	restL   = vec{0.562, 0.70}
 	// rollCentre is where the trunk turns when it rocks: at the waist, a
 	// little to the right of the hips' centre, so the two shoulders rise and
 	// fall about as much and the hips less.
-	rollCentre = vec{0.50, 0.63}
+	rollCentre = vec{0.506, 0.69}
 	// neck is where the head turns when it nods.
 	neck = vec{0.501, 0.467}
 )
@@ -89,6 +125,7 @@ type stroke struct {
 	x0, x1   float64 // ictus x at both ends, in image units
 	height   float64 // rebound height, image units
 	gamma    float64 // bounce exponent: 1 sharp (staccato) … 1.5 round (legato)
+	curve    float64 // how far the rebound curves in toward the body at its top (legato), image units
 	size0    float64 // gesture size at both ends, for a smooth change
 	size1    float64
 	duration float64 // seconds
@@ -108,7 +145,7 @@ func (s stroke) at(u float64) vec {
 		b = math.Exp(g * math.Log(sn)) // sn^g; math.Pow's special cases cost more
 	}
 	sz := s.size0 + (s.size1-s.size0)*u
-	return vec{s.x0 + (s.x1-s.x0)*e, -saturate(s.height*sz) * b}
+	return vec{s.x0 + (s.x1-s.x0)*e + s.curve*sz*math.Sin(math.Pi*u), -saturate(s.height*sz) * b}
 }
 
 // fallGamma is the least bounce exponent of the fall into an ictus: however
@@ -131,21 +168,38 @@ func saturate(a float64) float64 {
 	return a / math.Sqrt(math.Sqrt(math.Sqrt(1+r*r)))
 }
 
-// energyOf is how much a beat asks of the conductor, 0 … 1: the music's
-// loudness on an absolute scale (the mel's mean, about 0.15 pp … 0.6 ff), how
-// busy it is (Analysis.Activity: sustained chords about 0.002, a rock mix
-// 0.007, dense percussion 0.01 and more) and the loudness relative to the
-// song's own quiet and loud beats (lo, hi), so that a quiet song is conducted
-// small, a loud and busy one large, and every song still shows its own
-// dynamics.
-func energyOf(loud, activity float32, lo, hi float64) float64 {
-	abs := clamp((float64(loud)-0.15)/0.45, 0, 1)
-	busy := clamp((float64(activity)-0.002)/0.008, 0, 1)
+// characterOf is how a beat asks to be conducted: its energy, 0 … 1 (how
+// large), and how legato it is, 0 … 1 (how flowing). Both come from what the
+// music sounds like around the beat: its loudness on the mel's scale (about
+// 0.2 pp … 0.4 f; beyond that the mel's loudness, relative to the song's
+// peak, measures how compressed a mix is rather than how loud the music
+// plays), how percussive it is (Analysis.Activity, the onsets' flux, per
+// unit of loudness: about 0.025 for strings, brass or a rock band, 0.05 and
+// more for drums and synthesizer beats) and how noise-like
+// (Analysis.Flatness: 0.01–0.03 for an orchestra, 0.1–0.2 for distorted
+// guitars and cymbals). The energy's weights are in about the proportions
+// that explain how much the official M2S-GAN, trained on real orchestra
+// conductors, moves its wrists from song to song on 122 real 60-second
+// recordings (rock, metal, a ballad, orchestral, electronic and game music:
+// ln of its wrist std ≈ 2.2·loudness − 15·percussiveness − 5.5·flatness, R²
+// 0.55), scaled so that the twelve shared real recordings and ten
+// orchestral ones move as much as M2S-GAN's (make eval-real). So a loud
+// sustained tutti is conducted largest and flowing, loud rock large and
+// sharp, quiet sustained music smaller and flowing, quiet percussive music
+// smallest. The loudness relative to the song's own quiet and loud beats
+// (lo, hi) adds the dynamics within the song. Legato falls with
+// percussiveness and noise.
+func characterOf(loud, activity, flatness float32, lo, hi float64) (energy, legato float64) {
+	l := float64(loud)
+	perc := float64(activity) / math.Max(l, 0.05)
+	noise := float64(flatness)
 	rel := 0.75
 	if hi-lo > 0.05 {
-		rel = clamp((float64(loud)-lo)/(hi-lo), 0, 1)
+		rel = clamp((l-lo)/(hi-lo), 0, 1)
 	}
-	return 0.45*abs + 0.3*busy + 0.25*rel
+	energy = clamp(0.985+2*(math.Min(l, 0.4)-0.4)-13*(perc-0.03)-2.6*(noise-0.05)+0.1*(rel-0.75), 0, 1)
+	legato = 1 - clamp(0.5*(perc-0.02)/0.03+0.55*(noise-0.02)/0.1, 0, 1)
+	return energy, legato
 }
 
 // sizeOf maps a beat's energy and period to a gesture size: about 0.15 for
@@ -162,10 +216,11 @@ func sizeOf(energy, period float64) float64 {
 type role struct{ mirror, sustain, rest float64 }
 
 // chooseRoles gives the left hand a role for every phrase of two bars, drawn
-// by rng with odds that follow the phrase's energy: busy, loud music is
-// mostly mirrored, quiet music mostly sustained or left to the right hand.
+// by rng with odds that follow the phrase's energy and character: loud
+// music is mostly mirrored, percussive music more so, quiet music mostly
+// sustained or left to the right hand.
 // The roles are blended over a beat or two where they change.
-func chooseRoles(beats []beat.Beat, energy []float64, rng *rand.Rand) []role {
+func chooseRoles(beats []beat.Beat, energy, legato []float64, rng *rand.Rand) []role {
 	nb := len(beats)
 	roles := make([]role, nb)
 	for start := 0; start < nb; {
@@ -180,11 +235,12 @@ func chooseRoles(beats []beat.Beat, energy []float64, rng *rand.Rand) []role {
 			}
 			end++
 		}
-		e := 0.0
+		e, lg := 0.0, 0.0
 		for k := start; k < end; k++ {
 			e += energy[k] / float64(end-start)
+			lg += legato[k] / float64(end-start)
 		}
-		pm, ps := 0.25+0.6*e, 0.45-0.15*e // odds of mirror and sustain; rest takes the rest
+		pm, ps := 0.25+0.6*e+0.6*(1-lg), 0.45-0.15*e // odds of mirror and sustain; rest takes the rest
 		var r role
 		switch x := rng.Float64(); {
 		case x < pm:
@@ -224,7 +280,8 @@ type plan struct {
 	cue     []bool    // beat k is a big entrance the left hand cues
 	end     []float64 // at a stretch's last beat: when the sound stops after it
 	crescen []float32 // per mel frame: 0 … 1 how strongly the music grows
-	energy  []float64 // per beat: 0 … 1 how much the music asks (energyOf)
+	energy  []float64 // per beat: 0 … 1 how much the music asks (characterOf)
+	legato  []float64 // per beat: 0 staccato … 1 legato (characterOf)
 	role    []role    // per beat: what the left hand does
 	barNo   []int     // per beat: which bar it is in
 }
@@ -244,7 +301,9 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 		drift[i].osc = newOscillator(0.03+0.09*rng.Float64(), 2*math.Pi*rng.Float64())
 		drift[i].a = 0.002 + 0.002*rng.Float64()
 	}
-	swayPhase := 2 * math.Pi * rng.Float64()
+	// The sway's phase varies a little with the seed: it moves the whole
+	// body, and another seed should vary the motion, not replace it.
+	swayPhase := 1 + 0.6*(rng.Float64()-0.5)
 	phrase := 8.0 // seconds per sway cycle: two bars at the song's tempo
 	if an.Tempo > 0 {
 		phrase = 2 * float64(an.Metre) * 60 / an.Tempo
@@ -254,13 +313,13 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 	}
 	swayOsc := newOscillator(1/phrase, swayPhase)
 	lean := newOscillator(1/phrase, swayPhase+0.9)
-	tilt := newOscillator(1/(1.5*phrase), swayPhase)
 	// The sustaining left hand flows on two slow curves of its own, the
 	// same for every seed (the seed varies gestures a little, not the
 	// hand's path).
 	flowX := newOscillator(0.5/phrase, 0)
 	flowY := newOscillator(0.75/phrase, 1)
-	k := -1 // the last beat whose ictus is at or before t
+	var theta, bowS float64 // the trunk's rocking angle and bow, eased
+	k := -1                 // the last beat whose ictus is at or before t
 	nb := len(pl.ictus)
 	for f := 0; f < frames; f++ {
 		if f%4096 == 0 {
@@ -282,41 +341,58 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 			dx += drift[i].a * drift[i].osc.next()
 		}
 		dx *= 0.2 + 0.8*act // standing still in silence
-		dx += act * 0.02 * sway
+		dx += act * (swayStill + swayLegato*pl.near(pl.legato, t, k)*pl.near(pl.energy, t, k)) * sway
 		// The trunk leans with the phrase; the whole body sinks into each
 		// ictus and rises with the rebound (the knees give with the beat),
 		// the head nodding with it. Over each bar (and each pair of bars)
 		// the body breathes with the phrase: the head bows into the bar's
 		// middle and lifts for the next downbeat, the trunk rocks from side
-		// to side while the head keeps nearly level, all as large as the
-		// music's energy. Slower than the beat, bow and rock move the body
-		// without jolting it.
-		barU, barOdd, e := pl.barAt(t, k)
-		bow := act * e * sq(math.Sin(math.Pi*barU))
+		// to side while the head keeps level, all as large as the music's
+		// energy. Slower than the beat, bow and rock move the body without
+		// jolting it.
+		barU, barOdd, e, lg := pl.barAt(t, k)
+		body := bodyStaccato + (bodyLegato-bodyStaccato)*lg
+		bow := act * e * body * sq(math.Sin(math.Pi*barU))
 		rockPh := math.Pi * (barU + barOdd)
-		rock := act * e * math.Sin(rockPh)
-		theta := act*bodyLean*lean.next() + bodyRock*rock
-		dy := -bodyBounce*pulse - bodyBow*bow
+		rock := act * e * body * math.Sin(rockPh)
+		// The trunk's slow movements through a short low-pass (about 0.1 s):
+		// where a stretch of conducting starts afresh its bar position
+		// jumps, the body does not.
+		theta += bodyEase * (softLimit(act*bodyLean*lean.next()+bodyRock*rock, maxTilt) - theta)
+		bowS += bodyEase * (bow - bowS)
+		bow = bowS
+		dy := -bodyBounce*(1-bounceLegato*lg)*pulse - bodyBow*(1-bowLegato*lg)*bow
 		var pose [motion.Joints]vec
 		trunk := newRotation(rollCentre, theta)
 		for j := range pose {
 			pose[j] = trunk.apply(template[j]).add(vec{dx, dy})
 		}
-		headTilt := act*0.02*tilt.next() - headLevel*theta
-		head := newRotation(trunk.apply(neck).add(vec{dx, dy}), headTilt)
+		// The head turns back the trunk's rocking (the eyes stay level) and,
+		// the less legato the music, keeps over the hips.
+		neckAt := trunk.apply(neck)
+		head := newRotation(neckAt.add(vec{dx, dy}), -theta)
+		stay := -headOverHips * (1 - lg) * (neckAt.x - neck.x)
 		for j := motion.Nose; j <= motion.RightEar; j++ {
-			pose[j] = head.apply(pose[j]).add(vec{0, -headNod*pulse + headBow*bow})
+			pose[j] = head.apply(pose[j]).add(vec{stay, (1 + headLegato*lg) * (-headNod*pulse + headBow*bow)})
 		}
 		// The hands: the right hand conducts; the left, by its role in the
 		// phrase, mirrors it narrower, sustains with a slow flowing hand or
 		// rests, and on top shapes crescendos and cues entrances.
-		right := mix(centreR.add(off), restR, rest).add(vec{dx, 0})
+		// The patterns move sideways with their shoulders as the trunk
+		// rocks and sways; the ictuses stay on their plane.
+		followR := vec{followShoulder * (pose[motion.RightShoulder].x - template[motion.RightShoulder].x), 0}
+		followL := vec{followShoulder * (pose[motion.LeftShoulder].x - template[motion.LeftShoulder].x), 0}
+		right := mix(centreR.add(off), restR, rest).add(followR)
 		r, e := pl.roleAt(t, k)
-		// The louder the music the more the left hand leaves the high
-		// rebounds to the right: a mirrored fortissimo flings the elbow.
-		mirror := vec{-off.x * mirrorX, off.y * mirrorY * (1.15 - 2.5*max(0, e-0.8))}
+		lg = pl.near(pl.legato, t, k)
+		// The left hand beats as high as the right in legato and half as
+		// high in staccato; the louder percussive music is, the more it
+		// leaves the high rebounds to the right (a mirrored fortissimo
+		// flings the elbow). Its sustaining flow is the wider the more
+		// legato the music.
+		mirror := vec{-off.x * mirrorX, off.y * mirrorY * (0.5 + 0.9*lg) * (1.15 - 2.5*max(0, e-0.8)*(1-0.7*lg))}
 		fx, fy := flowX.next(), flowY.next()
-		flow := 0.2 + 0.8*e
+		flow := (0.2 + 0.8*e) * (1 + 3*lg)
 		sustain := vec{centreL.x + 0.015 + 0.01*e + 0.05*flow*fx, planeYL - 0.02 - 0.05*e + 0.035*flow*fy}.add(mirror.scale(0.35))
 		held := restL.add(vec{-0.01, -0.01}).add(mirror.scale(0.12))
 		left := centreL.add(mirror).scale(r.mirror).add(sustain.scale(r.sustain)).add(held.scale(r.rest))
@@ -328,7 +404,7 @@ func Conduct(ctx context.Context, an beat.Analysis, frames int, seed int64) (mot
 		if q := pl.cueWeight(t, k); q > 0 {
 			left = mix(left, vec{centreL.x + 0.075, planeYL - 0.13}, q)
 		}
-		left = mix(left, restL, rest).add(vec{dx, 0})
+		left = mix(left, restL, rest).add(followL)
 		eR, wR := solveArm(pose[motion.RightShoulder], guard(right, pose[motion.RightShoulder]), 1)
 		eL, wL := solveArm(pose[motion.LeftShoulder], guard(left, pose[motion.LeftShoulder]), -1)
 		pose[motion.RightElbow], pose[motion.RightWrist] = eR, wR
@@ -446,14 +522,14 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 		slices.Sort(louds)
 		lo, hi = float64(louds[nb/20]), float64(louds[nb-1-nb/20])
 	}
-	pl.energy = make([]float64, nb)
+	pl.energy, pl.legato = make([]float64, nb), make([]float64, nb)
 	for k, b := range an.Beats {
 		f := min(max(0, int(b.Time*an.Rate)), len(an.Activity)-1)
-		var act float32
+		var act, flat float32
 		if f >= 0 {
-			act = an.Activity[f]
+			act, flat = an.Activity[f], an.Flatness[f]
 		}
-		pl.energy[k] = energyOf(b.Loud, act, lo, hi)
+		pl.energy[k], pl.legato[k] = characterOf(b.Loud, act, flat, lo, hi)
 	}
 	// Each bar its own shape: a seeded width and height of its own on top
 	// of the beat's, so that no two bars are drawn alike.
@@ -464,10 +540,11 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 			barW, barH = 1+0.12*(rng.Float64()-0.5), 1+0.1*(rng.Float64()-0.5)
 		}
 		e := pl.energy[k]
-		// Loud and busy: wider and sharp; quiet and sustained: narrow and round.
-		pl.xs[k] = patternW * barW * (0.3 + 0.9*e*e) * (px[pos] + 0.1*(rng.Float64()-0.5))
+		// Loud: wide; legato: wider still and rounder; sharp attacks: sharp.
+		lg := pl.legato[k]
+		pl.xs[k] = patternW * barW * (0.3 + 0.9*e*e) * (1 + legatoWide*lg) * (px[pos] + 0.1*(rng.Float64()-0.5))
 		pl.height[k] = patternH * barH * ph[pos] * (1 + 0.1*(rng.Float64()-0.5))
-		pl.gamma[k] = 1.6 - 0.45*e - 0.35*float64(b.Sharp)
+		pl.gamma[k] = 1.2 + 0.15*lg - 0.3*float64(b.Sharp)
 		pl.size[k] = sizeOf(e, pl.period[k])
 	}
 	// The roles follow the music, not the seed: another seed varies the
@@ -480,7 +557,7 @@ func makePlan(an beat.Analysis, seed int64) *plan {
 		}
 		pl.barNo[k] = bar
 	}
-	pl.role = chooseRoles(an.Beats, pl.energy, rand.New(rand.NewPCG(uint64(nb), 0x1eff)))
+	pl.role = chooseRoles(an.Beats, pl.energy, pl.legato, rand.New(rand.NewPCG(uint64(nb), 0x1eff)))
 	// Sizes change from beat to beat, not by jumps.
 	if nb > 2 {
 		raw := append([]float64(nil), pl.size...)
@@ -567,26 +644,36 @@ func (pl *plan) hand(t float64, k int) (off vec, rest, pulse, act float64) {
 }
 
 // barAt is where time t is in its bar (0 at the downbeat … 1 at the next),
-// whether the bar is an odd one (0 or 1) and the music's energy there; k is
-// the last beat with ictus ≤ t.
-func (pl *plan) barAt(t float64, k int) (u, odd, energy float64) {
+// whether the bar is an odd one (0 or 1) and the music's energy and legato
+// there; k is the last beat with ictus ≤ t.
+func (pl *plan) barAt(t float64, k int) (u, odd, energy, legato float64) {
 	nb := len(pl.ictus)
-	if nb == 0 || k < 0 || k >= nb-1 || pl.segEnd[k] {
-		if k >= 0 && k < nb {
-			return 0, 0, pl.energy[k] * 0
-		}
-		return 0, 0, 0
+	if nb == 0 || k < 0 {
+		return 0, 0, 0, 0
 	}
 	b := pl.an.Beats[k]
 	metre := float64(max(1, pl.an.Metre))
-	f := clamp((t-pl.ictus[k])/(pl.ictus[k+1]-pl.ictus[k]), 0, 1)
+	f := clamp((t-pl.ictus[k])/pl.period[k], 0, 1)
 	u = (float64(b.InBar) + f) / metre
 	// Bars count from the song's first downbeat.
 	odd = float64(pl.barNo[k] % 2)
-	return u, odd, pl.energy[k] + f*(pl.energy[k+1]-pl.energy[k])
+	if k >= nb-1 || pl.segEnd[k] {
+		// After a stretch's last beat the body finishes that beat's
+		// movement and holds; it stills as the hands come to rest.
+		return u, odd, pl.energy[k], pl.legato[k]
+	}
+	return u, odd, pl.energy[k] + f*(pl.energy[k+1]-pl.energy[k]), pl.legato[k] + f*(pl.legato[k+1]-pl.legato[k])
 }
 
 func sq(x float64) float64 { return x * x }
+
+// softLimit limits x smoothly to ±lim: x/(1+(x/lim)^4)^(1/4), nearly the
+// identity well inside the limit.
+func softLimit(x, lim float64) float64 {
+	r := x / lim
+	r *= r
+	return x / math.Sqrt(math.Sqrt(1+r*r))
+}
 
 // roleAt is the left hand's role and the music's energy at time t (k is the
 // last beat with ictus ≤ t), interpolated between beats.
@@ -606,10 +693,26 @@ func (pl *plan) roleAt(t float64, k int) (role, float64) {
 		pl.energy[k] + u*(pl.energy[k+1]-pl.energy[k])
 }
 
+// near is a per-beat series (energy, legato) at time t (k is the last beat
+// with ictus ≤ t), interpolated between beats.
+func (pl *plan) near(x []float64, t float64, k int) float64 {
+	nb := len(pl.ictus)
+	switch {
+	case nb == 0:
+		return 0
+	case k < 0:
+		return x[0]
+	case k >= nb-1:
+		return x[nb-1]
+	}
+	u := clamp((t-pl.ictus[k])/(pl.ictus[k+1]-pl.ictus[k]), 0, 1)
+	return x[k] + u*(x[k+1]-x[k])
+}
+
 // strokeFrom builds the stroke from beat k to beat k+1.
 func (pl *plan) strokeFrom(k int) stroke {
 	return stroke{x0: pl.xs[k], x1: pl.xs[k+1], height: pl.height[k], gamma: pl.gamma[k+1],
-		size0: pl.size[k], size1: pl.size[k+1], duration: pl.ictus[k+1] - pl.ictus[k]}
+		curve: legatoCurve * pl.legato[k+1], size0: pl.size[k], size1: pl.size[k+1], duration: pl.ictus[k+1] - pl.ictus[k]}
 }
 
 // soundEnd is when the music stops after beat k: the first silent mel frame

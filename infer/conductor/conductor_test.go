@@ -558,3 +558,38 @@ func TestCrescendoShapedByLeftHand(t *testing.T) {
 		t.Errorf("the left hand's beat points rise by only %.3f through the crescendo", leftEarly-leftLate)
 	}
 }
+
+// TestCharacterFollowsTheSound: what a beat sounds like decides how it is
+// conducted, the way real conductors (and M2S-GAN, trained on them) respond
+// across songs. A loud sustained orchestral tutti (tonal, few onsets per
+// unit of loudness) is conducted largest and legato; a loud rock mix
+// (distorted guitars and cymbals: a noise-like spectrum) large but sharp;
+// a quiet sustained passage smaller and legato; quiet percussive music
+// (drum machine, synthesizer stabs) smallest and sharp.
+func TestCharacterFollowsTheSound(t *testing.T) {
+	type sound struct{ loud, activity, flatness float32 }
+	tutti, rock := sound{0.45, 0.012, 0.02}, sound{0.6, 0.015, 0.15}
+	quietSustained, quietPercussive := sound{0.2, 0.004, 0.01}, sound{0.3, 0.02, 0.02}
+	at := func(s sound) (energy, legato float64) { return characterOf(s.loud, s.activity, s.flatness, 0, 0) }
+	eT, lT := at(tutti)
+	eR, lR := at(rock)
+	eQ, lQ := at(quietSustained)
+	eP, lP := at(quietPercussive)
+	t.Logf("energy / legato: tutti %.2f/%.2f, rock %.2f/%.2f, quiet sustained %.2f/%.2f, quiet percussive %.2f/%.2f", eT, lT, eR, lR, eQ, lQ, eP, lP)
+	if !(eT > eR && eT > eQ && eR > eP && eQ > eP) {
+		t.Errorf("energy: tutti %.2f, rock %.2f, quiet sustained %.2f, quiet percussive %.2f; want the tutti largest and quiet percussive music smallest", eT, eR, eQ, eP)
+	}
+	if eT-eQ < 0.1 {
+		t.Errorf("a quiet sustained passage (%.2f) is conducted nearly as large as a tutti (%.2f)", eQ, eT)
+	}
+	if lT < 0.7 || lQ < 0.7 || lR > 0.4 || lP > 0.4 {
+		t.Errorf("legato: tutti %.2f, quiet sustained %.2f (want ≥ 0.7), rock %.2f, quiet percussive %.2f (want ≤ 0.4)", lT, lQ, lR, lP)
+	}
+	// Within a song, its loud beats are conducted larger than its quiet ones.
+	lo, hi := 0.3, 0.5
+	eLow, _ := characterOf(0.3, 0.009, 0.02, lo, hi)
+	eHigh, _ := characterOf(0.5, 0.015, 0.02, lo, hi)
+	if eHigh <= eLow {
+		t.Errorf("the song's loud beats get energy %.2f, its quiet ones %.2f", eHigh, eLow)
+	}
+}

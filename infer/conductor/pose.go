@@ -94,7 +94,7 @@ func solveArm(shoulder, target vec, bend float64) (elbow, wrist vec) {
 // A wrist passing over or next to its shoulder would swing the elbow round
 // in a few frames; a conductor's hand rises to the shoulder, not past it.
 func guard(target, shoulder vec) vec {
-	const clear, soft = 0.02, 0.03
+	const clear, soft = 0.04, 0.03
 	lim := shoulder.y + clear
 	if target.y >= lim+soft {
 		return target
