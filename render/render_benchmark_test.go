@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/podium-dev/podium/audio"
+	"github.com/podium-dev/podium/compose"
 	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
@@ -254,6 +255,24 @@ func recordAll(rec *recording, d frameDrawer, n int) error {
 // them.
 func recordFrames(b *testing.B, opt Options, src string, workers int) *recording {
 	b.Helper()
+	comp := composeFor(b, opt, src)
+	w, h := comp.Size()
+	d := newComposedDrawers(comp)().(composedDrawer)
+	rec, err := newRecording(filepath.Join(b.TempDir(), "frames"), w, h, buffersPerWorker*workers, d.conv.bgYUV)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rec.file.Close() })
+	if err := recordAll(rec, d, comp.Frames()); err != nil {
+		b.Fatal(err)
+	}
+	return rec
+}
+
+// composeFor lays out the frames render draws for src with opt: its
+// engines, smoothing, camera and layout.
+func composeFor(b *testing.B, opt Options, src string) *compose.Composer {
+	b.Helper()
 	if err := opt.check(); err != nil {
 		b.Fatal(err)
 	}
@@ -278,17 +297,7 @@ func recordFrames(b *testing.B, opt Options, src string, workers int) *recording
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, h := comp.Size()
-	d := newComposedDrawers(comp)().(composedDrawer)
-	rec, err := newRecording(filepath.Join(b.TempDir(), "frames"), w, h, buffersPerWorker*workers, d.conv.bgYUV)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { rec.file.Close() })
-	if err := recordAll(rec, d, comp.Frames()); err != nil {
-		b.Fatal(err)
-	}
-	return rec
+	return comp
 }
 
 // peakRenderMB renders src with the render command, --compare panels, in
@@ -438,4 +447,47 @@ func conductedMotion(b *testing.B, src string) motion.Motion {
 		b.Fatal(err)
 	}
 	return skeleton.Smooth(m)
+}
+
+// BenchmarkComposedFrames is render's own CPU per frame, drawing and
+// converting, as one of its drawing goroutines spends it: every second
+// frame (two goroutines take turns) of a generated 40-second song, each
+// into the next of the goroutine's buffersPerWorker buffers, for the one
+// panel and the three panels (with caption and labels) of
+// BenchmarkRender3min, without ffmpeg. It is the quick, steady measure of
+// what that benchmark's ratios depend on.
+func BenchmarkComposedFrames(b *testing.B) {
+	needFFmpeg(b)
+	dir := b.TempDir()
+	src := filepath.Join(dir, "song.wav")
+	lavfi(b, src, "sine=frequency=330:beep_factor=6:sample_rate=44100:duration=40")
+	for _, c := range []struct {
+		name    string
+		compare []string
+	}{{"one-panel", nil}, {"three-panels", []string{"builtin", "plain", tinyModel("tiny_ok.onnx")}}} {
+		b.Run(c.name, func(b *testing.B) {
+			opt := Defaults()
+			opt.Inputs, opt.Compare, opt.Device = []string{src}, c.compare, "cpu"
+			comp := composeFor(b, opt, src)
+			w, h := comp.Size()
+			d := newComposedDrawers(comp)()
+			bufs := make([][]byte, buffersPerWorker)
+			for i := range bufs {
+				bufs[i] = make([]byte, yuvSize(w, h))
+			}
+			frames := 0
+			cpu0 := cpuTime()
+			for b.Loop() {
+				for f := 0; f < comp.Frames(); f += 2 {
+					d.drawFrame(f, bufs[(f/2)%len(bufs)])
+					frames++
+				}
+			}
+			cpu := cpuTime() - cpu0
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(frames), "ms/frame")
+			if cpu > 0 {
+				b.ReportMetric(cpu.Seconds()*1000/float64(frames), "cpu-ms/frame")
+			}
+		})
+	}
 }
