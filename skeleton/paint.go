@@ -47,9 +47,6 @@ type Painter struct {
 	pal   palette
 	img   *image.RGBA // where it draws: its own buffer, or a view into a bigger frame
 	bg    *image.RGBA // the backdrop's background, copied in at each frame (read-only)
-	// bgFill is the gg pattern that paints the background into a wrist's
-	// gap; see bgPattern.
-	bgFill *bgPattern
 	// solids are gg fills of the palette's colours, made as first used:
 	// gg's SetColor makes two patterns per call.
 	solids []solidFill
@@ -63,7 +60,11 @@ type Painter struct {
 	oy    float64
 	trace traceLayer
 	arcs  *arcTable
-	pts   [motion.Joints]point
+	// joints is the joints' disc and pin, wrists the wrist markers (left,
+	// right): see marker.
+	joints *marker
+	wrists [2]*marker
+	pts    [motion.Joints]point
 	// dirty bounds what the last Draw drew over the background, and
 	// restore what Draw must copy back from it before the next frame: the
 	// same rectangle, unless the buffer is fresh (all of it).
@@ -100,18 +101,19 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 	}
 	arcs := newArcTable()
 	p := &Painter{
-		style:  s,
-		pal:    paletteFor(s.Theme),
-		img:    dst,
-		bg:     bd.img,
-		bgFill: &bgPattern{cols: bd.cols, w: s.Width},
-		bands:  newBandContexts(s.Width, s.Height, dst.Stride),
-		side:   cam.Scale,
-		ox:     cam.X,
-		oy:     cam.Y,
-		arcs:   arcs,
-		trace:  newTraceLayer(s.Width, s.Height, arcs),
+		style: s,
+		pal:   paletteFor(s.Theme),
+		img:   dst,
+		bg:    bd.img,
+		bands: newBandContexts(s.Width, s.Height, dst.Stride),
+		side:  cam.Scale,
+		ox:    cam.X,
+		oy:    cam.Y,
+		arcs:  arcs,
+		trace: newTraceLayer(s.Width, s.Height, arcs),
 	}
+	p.joints = p.jointMarker()
+	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
 	p.restore = dst.Rect // the buffer's content is unknown, not background
 	return p
 }
@@ -121,7 +123,6 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 // its own.
 type Backdrop struct {
 	img   *image.RGBA
-	cols  []color.RGBA // the same pixels as colours, for bgPattern
 	theme Theme
 }
 
@@ -129,14 +130,7 @@ type Backdrop struct {
 func NewBackdrop(s Style) *Backdrop {
 	w, h := s.size()
 	img := &image.RGBA{Pix: background(w, h, paletteFor(s.Theme)), Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
-	cols := make([]color.RGBA, w*h)
-	for y := range h {
-		for x := range w {
-			i := img.PixOffset(x, y)
-			cols[y*w+x] = color.RGBA{img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3]}
-		}
-	}
-	return &Backdrop{img: img, cols: cols, theme: s.Theme}
+	return &Backdrop{img: img, theme: s.Theme}
 }
 
 // Image returns the background; it is shared and must not be written.
@@ -239,13 +233,13 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 		}
 	}
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
-		p.joint(j, jointRadius*s, pal.limb)
+		p.joint(j)
 	}
 	if p.style.Baton {
 		p.baton()
 	}
-	p.wrist(motion.LeftWrist, pal.left)
-	p.wrist(motion.RightWrist, pal.right)
+	p.wrist(motion.LeftWrist, 0)
+	p.wrist(motion.RightWrist, 1)
 	return p.img
 }
 
@@ -578,48 +572,62 @@ func headOf(pts *[motion.Joints]point, s float64) (x, y, r float64, ok bool) {
 
 // joint draws a disc with a small pin in the middle, like an articulated
 // figure's hinge.
-func (p *Painter) joint(j int, r float64, col color.NRGBA) {
-	q := p.pts[j]
-	if !q.ok {
-		return
+func (p *Painter) joint(j int) {
+	if q := p.pts[j]; q.ok {
+		p.markDrawn(p.joints.draw(p.img, p.bg, q.x, q.y))
 	}
-	p.disc(q.x, q.y, r, col)
-	p.disc(q.x, q.y, jointDotR*p.side, p.pal.jointDot)
 }
 
-// wrist emphasises a hand: an accent disc, a gap showing the background
-// and a thin accent ring, readable over the body and over its own trace.
-func (p *Painter) wrist(j int, col color.NRGBA) {
-	q := p.pts[j]
-	if !q.ok {
-		return
+// jointMarker is the joints' disc and pin.
+func (p *Painter) jointMarker() *marker {
+	r, dot := jointRadius*p.side, jointDotR*p.side
+	return &marker{extent: r, layers: func(dc *gg.Context, x, y float64) {
+		dc.SetColor(p.pal.limb)
+		p.arcs.circle(dc, x, y, r)
+		fill(dc)
+		dc.SetColor(p.pal.jointDot)
+		p.arcs.circle(dc, x, y, dot)
+		fill(dc)
+	}}
+}
+
+// wrist emphasises a hand (w 0 the left, 1 the right): an accent disc, a
+// gap showing the background and a thin accent ring, readable over the
+// body and over its own trace.
+func (p *Painter) wrist(j, w int) {
+	if q := p.pts[j]; q.ok {
+		p.markDrawn(p.wrists[w].draw(p.img, p.bg, q.x, q.y))
 	}
+}
+
+// wristMarker is a wrist's marker in col.
+func (p *Painter) wristMarker(col color.NRGBA) *marker {
 	s := p.side
 	outer, inner := (wristRingR+wristRingW/2)*s, (wristRingR-wristRingW/2)*s
-	dc, y0, h := p.bands.at(p.img.Pix, q.y-outer-aaPad, q.y+outer+aaPad)
-	if dc == nil {
-		return
+	return &marker{
+		extent: outer,
+		// The gap: the background's own pixels, gradient and dither
+		// included.
+		gap: func(dc *gg.Context, x, y float64) { p.arcs.circle(dc, x, y, outer) },
+		layers: func(dc *gg.Context, x, y float64) {
+			// The ring: two circles filled with the even-odd rule.
+			dc.SetColor(col)
+			dc.SetFillRuleEvenOdd()
+			p.arcs.circle(dc, x, y, outer)
+			p.arcs.circle(dc, x, y, inner)
+			fill(dc)
+			dc.SetFillRuleWinding()
+			p.arcs.circle(dc, x, y, wristRadius*s)
+			fill(dc)
+		},
 	}
-	p.mark(q.x-outer-aaPad, q.y-outer-aaPad, q.x+outer+aaPad, q.y+outer+aaPad)
-	// The gap: the background's own pixels, gradient and dither included,
-	// through a gg surface pattern over the same band of the background;
-	// its inside is copied from the background with image/draw (see
-	// fillSolid), which also keeps gg's per-pixel pattern lookups (each
-	// boxes a colour) to the rim.
-	p.bgFill.y0, p.bgFill.h = y0, h
-	dc.SetFillStyle(p.bgFill)
-	p.arcs.circle(dc, q.x, q.y, outer)
-	p.fillHoles(dc, p.inscribed(q.x, q.y, outer, outer, 16), p.bg, true)
-	fill(dc)
-	// The ring: two circles filled with the even-odd rule.
-	dc.SetFillStyle(p.solidFor(col))
-	dc.SetFillRuleEvenOdd()
-	p.arcs.circle(dc, q.x, q.y, outer)
-	p.arcs.circle(dc, q.x, q.y, inner)
-	fill(dc)
-	dc.SetFillRuleWinding()
-	p.arcs.circle(dc, q.x, q.y, wristRadius*s)
-	fill(dc)
+}
+
+// markDrawn adds r, a rectangle of pixels drawn, to the dirty rectangle.
+func (p *Painter) markDrawn(r image.Rectangle) {
+	if !r.Empty() {
+		p.mark(float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y))
+	}
 }
 
 // baton draws a short, tapering baton from the right hand, continuing the
@@ -693,9 +701,7 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			})
 		}
 		p.trace.flush()
-		if box := p.trace.draw(p.img, w.c); !box.Empty() {
-			p.mark(float64(box.Min.X), float64(box.Min.Y), float64(box.Max.X), float64(box.Max.Y))
-		}
+		p.markDrawn(p.trace.draw(p.img, w.c))
 	}
 }
 
@@ -788,23 +794,4 @@ func (p *Painter) solidFor(col color.NRGBA) gg.Pattern {
 	pat := gg.NewSolidPattern(col)
 	p.solids = append(p.solids, solidFill{col, pat})
 	return pat
-}
-
-// bgPattern paints the background into a band context whose first row is
-// frame row y0 and whose height is h: gg samples patterns in the context's
-// pixel coordinates. It gives exactly what gg's surface pattern (RepeatNone)
-// over that band of the background gives, but returns pointers into a
-// table of the background's colours (the backdrop's, shared): image.RGBA.At
-// boxes a colour, one allocation for every pixel of the gaps' rims.
-type bgPattern struct {
-	cols  []color.RGBA
-	w     int
-	y0, h int
-}
-
-func (t *bgPattern) ColorAt(x, y int) color.Color {
-	if x < 0 || y < 0 || x >= t.w || y >= t.h { // gg's painter passes no negatives
-		return color.Transparent
-	}
-	return &t.cols[(t.y0+y)*t.w+x]
 }
