@@ -148,7 +148,7 @@ func newComposedDrawers(c *compose.Composer) func() frameDrawer {
 
 // buffersPerWorker bounds the frames in flight: each drawing goroutine owns
 // this many frame buffers, reused for the whole song.
-const buffersPerWorker = 3
+const buffersPerWorker = 4
 
 // run streams exactly frames frames into ffmpeg and waits for it. Frame f is
 // drawn by goroutine f mod workers into one of that goroutine's buffers, and
@@ -222,15 +222,25 @@ func (e encoder) run(ctx context.Context, frames, workers int, newDrawer func() 
 		}()
 	}
 
+	// Which goroutine's buffer each one is, to hand it back when the sink
+	// lets it go (which may be a frame or two later).
+	owner := make(map[*byte]int, workers*buffersPerWorker)
+	// The sink may keep up to buffersPerWorker−1 buffers: one of each
+	// goroutine's is then always free to draw into, whoever's it keeps.
+	sink := newFrameSink(stdin, yuvSize(e.Width, e.Height), buffersPerWorker-1)
 	var writeErr error
 	for f := 0; f < frames && writeErr == nil; f++ {
 		w := f % workers
 		select {
 		case buf := <-ready[w]:
-			if _, err := stdin.Write(buf); err != nil {
+			owner[&buf[0]] = w
+			reusable, err := sink.send(buf)
+			if err != nil {
 				writeErr = err
 			}
-			free[w] <- buf
+			for _, b := range reusable {
+				free[owner[&b[0]]] <- b
+			}
 			if written != nil {
 				written()
 			}

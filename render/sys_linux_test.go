@@ -2,10 +2,12 @@ package render
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -86,5 +88,105 @@ func TestDrawingYieldsToEncoder(t *testing.T) {
 	}
 	if after := niceOfThisThread(t); after != before {
 		t.Fatalf("render's own thread went from nice %d to %d", before, after)
+	}
+}
+
+// TestSpliceSinkNeverHandsBackAFrameStillInThePipe lends frames to a pipe
+// read by a slow reader and scribbles over every buffer the moment the
+// sink hands it back: if a buffer came back while the pipe still held any
+// of its pages, the reader would see the scribble. Frame sizes below,
+// near and above the pipe's size, and an odd offset (frames that do not
+// start on a page) are each tried.
+func TestSpliceSinkNeverHandsBackAFrameStillInThePipe(t *testing.T) {
+	for _, size := range []int{100_000, 777_600, 1 << 20, 2_656_800} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			growPipe(w, size)
+			const frames, buffers = 40, 4
+			sink := newFrameSink(w, size, buffers-1)
+			if _, ok := sink.(*spliceSink); !ok {
+				t.Fatalf("sink is %T, want a spliceSink on Linux", sink)
+			}
+			var pool [][]byte
+			for range buffers {
+				pool = append(pool, make([]byte, size+3)[3:]) // not page-aligned
+			}
+			fill := func(b []byte, f int) {
+				for i := range b {
+					b[i] = byte(f*7 + i/4096)
+				}
+			}
+			got := make(chan error, 1)
+			go func() {
+				var err error
+				defer func() {
+					r.Close() // a sender still blocked on a full pipe gets EPIPE
+					got <- err
+				}()
+				buf := make([]byte, size)
+				for f := 0; f < frames; f++ {
+					// Slowly, in pieces, so the pipe stays full.
+					for off := 0; off < size; {
+						time.Sleep(50 * time.Microsecond)
+						n, rerr := r.Read(buf[off:min(size, off+64<<10)])
+						if rerr != nil {
+							err = fmt.Errorf("frame %d: %v", f, rerr)
+							return
+						}
+						off += n
+					}
+					for i, v := range buf {
+						if want := byte(f*7 + i/4096); v != want {
+							err = fmt.Errorf("frame %d byte %d: %d, want %d: a buffer was reused while in the pipe", f, i, v, want)
+							return
+						}
+					}
+				}
+			}()
+			free := pool
+			for f := 0; f < frames; f++ {
+				if len(free) == 0 {
+					t.Fatalf("frame %d: no buffer handed back with %d lent", f, buffers)
+				}
+				b := free[0]
+				free = free[1:]
+				fill(b, f)
+				back, err := sink.send(b)
+				if err != nil {
+					if rerr := <-got; rerr != nil {
+						t.Fatal(rerr)
+					}
+					t.Fatal(err)
+				}
+				for _, x := range back {
+					for i := range x {
+						x[i] = 0xEE // drawing the next frame into it, at once
+					}
+				}
+				free = append(free, back...)
+			}
+			w.Close()
+			if err := <-got; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestSpliceSinkWritesFramesTooSmallForThePipe: frames so small that a
+// pipe holds more of them than the drawing goroutines can spare are
+// written, not lent (lent, they would starve the goroutines of buffers).
+func TestSpliceSinkWritesFramesTooSmallForThePipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if sink := newFrameSink(w, 4096, buffersPerWorker-1); sink != (copySink{w}) {
+		t.Fatalf("4 KiB frames into a %T: want a copySink", sink)
 	}
 }
