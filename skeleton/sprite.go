@@ -2,7 +2,6 @@ package skeleton
 
 import (
 	"image"
-	"image/draw"
 	"math"
 
 	"github.com/fogleman/gg"
@@ -53,12 +52,53 @@ func (m *marker) draw(dst, bg *image.RGBA, x, y float64) image.Rectangle {
 	if r.Empty() {
 		return r
 	}
-	sp := r.Min.Sub(at)
-	if s.gap != nil {
-		draw.DrawMask(dst, r, bg, r.Min, s.gap, sp, draw.Over)
-	}
-	draw.Draw(dst, r, s.img, sp, draw.Over)
+	s.composite(dst, bg, r, r.Min.Sub(at))
 	return r
+}
+
+// composite puts the sprite, its point sp at r.Min, over dst in r: the
+// background through the gap, then the layers over that. It does per
+// pixel what image/draw's DrawMask (the gap) and Draw (the layers), both
+// Over, do, in one pass and in 8 bits; but most of a marker's pixels are
+// wholly covered or wholly clear, which it copies or skips, where
+// image/draw's general loops blended every one in 16 bits (about 10 % of a
+// frame's drawing).
+func (s *sprite) composite(dst, bg *image.RGBA, r image.Rectangle, sp image.Point) {
+	w := r.Dx()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		d := dst.Pix[dst.PixOffset(r.Min.X, y):][:4*w]
+		b := bg.Pix[bg.PixOffset(r.Min.X, y):][:4*w]
+		src := s.img.Pix[s.img.PixOffset(sp.X, sp.Y+y-r.Min.Y):][:4*w]
+		var gap []uint8
+		if s.gap != nil {
+			gap = s.gap.Pix[s.gap.PixOffset(sp.X, sp.Y+y-r.Min.Y):][:w]
+		}
+		for x := range w {
+			i := 4 * x
+			sa := src[i+3]
+			if sa == 0xff {
+				copy(d[i:i+4], src[i:i+4])
+				continue
+			}
+			if gap != nil {
+				switch m := uint32(gap[x]); m {
+				case 0:
+				case 0xff:
+					copy(d[i:i+4], b[i:i+4])
+				default:
+					for c := range 4 {
+						d[i+c] = uint8((uint32(b[i+c])*m + uint32(d[i+c])*(0xff-m) + 0x7f) / 0xff)
+					}
+				}
+			}
+			if sa != 0 {
+				k := 0xff - uint32(sa)
+				for c := range 4 {
+					d[i+c] = uint8(uint32(src[i+c]) + (uint32(d[i+c])*k+0x7f)/0xff)
+				}
+			}
+		}
+	}
 }
 
 // sprite returns the sprite of phase (px, py), in 1/spritePhases px,
