@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -118,19 +117,11 @@ func load(ctx context.Context, opt options, p synth.Piece) (sample, error) {
 	if err != nil {
 		return s, err
 	}
-	beatsPath := filepath.Join(opt.samples, p.Name+".beats.json")
-	raw, err := os.ReadFile(beatsPath)
+	g, err := beateval.ReadGrid(filepath.Join(opt.samples, p.Name+".beats.json"))
 	if err != nil {
 		return s, fmt.Errorf("%w (run make samples)", err)
 	}
-	var doc struct {
-		Metre int       `json:"metre"`
-		Beats []float64 `json:"beats"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return s, fmt.Errorf("read %s: %w", beatsPath, err)
-	}
-	s.truth, s.metre = doc.Beats, doc.Metre
+	s.truth, s.metre = g.Beats, g.Metre
 	if s.an, err = beat.Listen(ctx, mel); err != nil {
 		return s, err
 	}
@@ -152,22 +143,11 @@ func loadReal(ctx context.Context, opt options) (sample, error) {
 	if err != nil {
 		return s, err
 	}
-	gridPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".beats.json"
-	raw, err := os.ReadFile(gridPath)
+	g, err := beateval.ReadGrid(beateval.GridPath(path))
 	if err != nil {
 		return s, err
 	}
-	var doc struct {
-		Beats []struct {
-			T float64 `json:"t"`
-		} `json:"beats"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return s, fmt.Errorf("read %s: %w", gridPath, err)
-	}
-	for _, b := range doc.Beats {
-		s.truth = append(s.truth, b.T)
-	}
+	s.truth = g.Beats
 	if s.an, err = beat.Listen(ctx, mel); err != nil {
 		return s, err
 	}

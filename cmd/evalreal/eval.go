@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -117,12 +116,13 @@ func collect(opt options) ([]piece, error) {
 	var pieces []piece
 	add := func(path string, real bool) error {
 		p := piece{path: path, real: real, name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
-		gridPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".beats.json"
+		gridPath := beateval.GridPath(path)
 		if _, err := os.Stat(gridPath); err == nil {
-			var err error
-			if p.truth, p.bpm, err = readGrid(gridPath); err != nil {
+			g, err := beateval.ReadGrid(gridPath)
+			if err != nil {
 				return err
 			}
+			p.truth, p.bpm = g.Beats, g.BPM
 		}
 		pieces = append(pieces, p)
 		return nil
@@ -168,48 +168,6 @@ func isAudio(name string) bool {
 		return true
 	}
 	return false
-}
-
-// readGrid reads a .beats.json: the real recordings' grids list beats as
-// {"t": seconds, "beat": n} and tempo as "bpm": [..]; the synthesized
-// samples' list plain seconds and "bpm": n.
-func readGrid(path string) ([]float64, float64, error) {
-	var raw struct {
-		BPM   json.RawMessage   `json:"bpm"`
-		Beats []json.RawMessage `json:"beats"`
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	var times []float64
-	for _, b := range raw.Beats {
-		var t float64
-		if err := json.Unmarshal(b, &t); err != nil {
-			var obj struct {
-				T *float64 `json:"t"`
-			}
-			if err := json.Unmarshal(b, &obj); err != nil || obj.T == nil {
-				return nil, 0, fmt.Errorf("read %s: a beat is neither seconds nor {\"t\": seconds}: %s", path, b)
-			}
-			t = *obj.T
-		}
-		times = append(times, t)
-	}
-	if len(times) == 0 {
-		return nil, 0, fmt.Errorf("read %s: no beats", path)
-	}
-	var bpm float64
-	if json.Unmarshal(raw.BPM, &bpm) != nil {
-		var list []float64
-		if json.Unmarshal(raw.BPM, &list) == nil && len(list) > 0 {
-			bpm = list[0]
-		}
-	}
-	return times, bpm, nil
 }
 
 // loadMel decodes a recording, through the cache when there is one (keyed by

@@ -2,7 +2,6 @@ package conductor
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -97,11 +96,12 @@ func decodeRecordings(dirs ...string) ([]*recording, error) {
 				return nil, err
 			}
 			r := &recording{name: strings.TrimSuffix(filepath.Base(f), ".ogg"), mel: mel}
-			grid := strings.TrimSuffix(f, ".ogg") + ".beats.json"
-			if raw, err := os.ReadFile(grid); err == nil {
-				if r.truth, err = chartBeats(raw); err != nil {
-					return nil, fmt.Errorf("%s: %w", grid, err)
+			if grid := beateval.GridPath(f); fileExists(grid) {
+				g, err := beateval.ReadGrid(grid)
+				if err != nil {
+					return nil, err
 				}
+				r.truth = g.Beats
 			}
 			recs = append(recs, r)
 		}
@@ -109,24 +109,10 @@ func decodeRecordings(dirs ...string) ([]*recording, error) {
 	return recs, nil
 }
 
-// chartBeats reads a realmusic .beats.json: {"beats": [{"t": seconds}, ...]}.
-func chartBeats(raw []byte) ([]float64, error) {
-	var grid struct {
-		Beats []struct {
-			T float64 `json:"t"`
-		} `json:"beats"`
-	}
-	if err := json.Unmarshal(raw, &grid); err != nil {
-		return nil, err
-	}
-	if len(grid.Beats) == 0 {
-		return nil, fmt.Errorf("no beats")
-	}
-	truth := make([]float64, len(grid.Beats))
-	for i, b := range grid.Beats {
-		truth[i] = b.T
-	}
-	return truth, nil
+// fileExists says whether path names something that can be stat'ed.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // m2sganMotions runs the official M2S-GAN (through infer/onnx, seed 0, as
