@@ -62,6 +62,7 @@ type Painter struct {
 	arcs  *arcTable
 	// joints is the joints' disc and pin, wrists the wrist markers (left,
 	// right): see marker.
+	caps   *capsuleMask
 	joints *marker
 	wrists [2]*marker
 	pts    [motion.Joints]point
@@ -111,6 +112,7 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 		oy:    cam.Y,
 		arcs:  arcs,
 		trace: newTraceLayer(s.Width, s.Height, arcs),
+		caps:  newCapsuleMask(s.Width, s.Height),
 	}
 	p.joints = p.jointMarker()
 	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
@@ -219,13 +221,14 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	hx, hy, hr, headOK := p.head()
 	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
 	if headOK && ls.ok && rs.ok {
-		p.line((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s, pal.limb)
+		p.capsule((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s)
 	}
-	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s, pal.limb)
-	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s, pal.limb)
-	p.bone(motion.RightShoulder, motion.RightElbow, upperArmWidth*s, pal.limb)
-	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s, pal.limb)
-	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s, pal.limb)
+	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s)
+	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s)
+	p.bone(motion.RightShoulder, motion.RightElbow, upperArmWidth*s)
+	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s)
+	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s)
+	p.paintCapsules(pal.limb)
 	if headOK {
 		if dc := p.band(hx-hr-aaPad, hy-hr-aaPad, hx+hr+aaPad, hy+hr+aaPad); dc != nil {
 			p.arcs.ellipse(dc, hx, hy, hr*0.9, hr)
@@ -295,63 +298,44 @@ func (p *Painter) band(x0, lo, x1, hi float64) *gg.Context {
 	return dc
 }
 
-// line draws one round-capped segment: opaque ones as a filled outline
-// (faster, see fillSolid), translucent ones as a gg stroke.
-func (p *Painter) line(x0, y0, x1, y1, width float64, col color.NRGBA) {
-	// gg drops segments shorter than 1/8 px before stroking, so a very
-	// short line would vanish; a dot is what a round-capped line of
-	// (almost) no length should look like.
-	if math.Abs(x1-x0)+math.Abs(y1-y0) < 0.25 {
-		p.disc(x0, y0, width/2, col)
-		return
-	}
-	pad := width/2 + aaPad
-	dc := p.band(math.Min(x0, x1)-pad, math.Min(y0, y1)-pad, math.Max(x0, x1)+pad, math.Max(y0, y1)+pad)
-	if dc == nil {
-		return
-	}
-	if col.A != 0xff {
-		// Translucent: one gg stroke, which covers each pixel once.
-		dc.SetStrokeStyle(p.solidFor(col))
-		dc.SetLineWidth(width)
-		dc.DrawLine(x0, y0, x1, y1)
-		dc.Stroke()
-		return
-	}
-	// Opaque: the round-capped stroke's outline, a capsule, filled with
-	// holes (see fillSolid): the arms are most of the frame's pixels.
-	// Going along one side, round the far end, back along the other side
-	// and round the near end; n is the unit normal to the left.
-	r := width / 2
-	l := math.Hypot(x1-x0, y1-y0)
-	nx, ny := -(y1-y0)/l, (x1-x0)/l
-	dc.MoveTo(x0+nx*r, y0+ny*r)
-	p.arcs.halfTurn(dc, x1, y1, r, nx, ny)
-	p.arcs.halfTurn(dc, x0, y0, r, -nx, -ny)
-	dc.ClosePath()
-	p.poly = append(p.poly[:0],
-		point{x: x0 + nx*r, y: y0 + ny*r}, point{x: x1 + nx*r, y: y1 + ny*r},
-		point{x: x1 - nx*r, y: y1 - ny*r}, point{x: x0 - nx*r, y: y0 - ny*r})
-	p.fillSolid(dc, p.poly, col)
+// capsule adds the round-capped segment from (x0, y0) to (x1, y1), width
+// wide, to the painter's capsule mask; paintCapsules paints what was
+// added, in one colour.
+func (p *Painter) capsule(x0, y0, x1, y1, width float64) {
+	p.caps.add(x0, y0, x1, y1, width/2)
 }
 
-// disc fills a circle.
-func (p *Painter) disc(x, y, r float64, col color.NRGBA) {
-	dc := p.band(x-r-aaPad, y-r-aaPad, x+r+aaPad, y+r+aaPad)
-	if dc == nil {
-		return
+// bone adds the bone from keypoint a to b, where both are known, to the
+// capsule mask.
+func (p *Painter) bone(a, b int, width float64) {
+	if pa, pb := p.pts[a], p.pts[b]; pa.ok && pb.ok {
+		p.capsule(pa.x, pa.y, pb.x, pb.y, width)
 	}
-	dc.SetFillStyle(p.solidFor(col))
-	p.arcs.circle(dc, x, y, r)
-	fill(dc)
 }
 
-// bone draws the bone from keypoint a to b where both are known.
-func (p *Painter) bone(a, b int, width float64, col color.NRGBA) {
-	pa, pb := p.pts[a], p.pts[b]
-	if pa.ok && pb.ok {
-		p.line(pa.x, pa.y, pb.x, pb.y, width, col)
+// curve adds the quadratic Bézier curve from a through control point c to
+// b, width wide, to the capsule mask as a polyline close enough that no
+// point strays 0.1 px from the curve.
+func (p *Painter) curve(a, c, b point, width float64) {
+	// A quadratic's second derivative is 2(a − 2c + b): the chords of n
+	// equal steps stray at most |a − 2c + b| / (4n²) from it.
+	dev := math.Hypot(a.x-2*c.x+b.x, a.y-2*c.y+b.y)
+	n := max(1, int(math.Ceil(math.Sqrt(dev/0.4))))
+	px, py := a.x, a.y
+	for i := 1; i <= n; i++ {
+		t := float64(i) / float64(n)
+		u := 1 - t
+		x := u*u*a.x + 2*t*u*c.x + t*t*b.x
+		y := u*u*a.y + 2*t*u*c.y + t*t*b.y
+		p.capsule(px, py, x, y, width)
+		px, py = x, y
 	}
+}
+
+// paintCapsules paints the capsules added since the last call in col and
+// marks them drawn.
+func (p *Painter) paintCapsules(col color.NRGBA) {
+	p.markDrawn(p.caps.paint(p.img, col))
 }
 
 // drawTorso draws the shoulders–hips quad as a quiet, round-cornered panel
@@ -382,36 +366,33 @@ func (p *Painter) drawTorso() {
 			bx, by := towards(cur, next, torsoRound*p.side)
 			cuts[2*i], cuts[2*i+1] = point{x: ax, y: ay}, point{x: bx, y: by}
 		}
-		panel := func() {
-			for i := range quad {
-				cur := p.pts[quad[i]]
-				if i == 0 {
-					dc.MoveTo(cuts[0].x, cuts[0].y)
-				} else {
-					dc.LineTo(cuts[2*i].x, cuts[2*i].y)
-				}
-				dc.QuadraticTo(cur.x, cur.y, cuts[2*i+1].x, cuts[2*i+1].y)
+		for i := range quad {
+			cur := p.pts[quad[i]]
+			if i == 0 {
+				dc.MoveTo(cuts[0].x, cuts[0].y)
+			} else {
+				dc.LineTo(cuts[2*i].x, cuts[2*i].y)
 			}
-			dc.ClosePath()
+			dc.QuadraticTo(cur.x, cur.y, cuts[2*i+1].x, cuts[2*i+1].y)
 		}
-		panel()
+		dc.ClosePath()
 		p.fillSolid(dc, cuts[:], p.pal.torso)
-		// The path turns smoothly everywhere (the curves meet the sides
-		// tangentially), so bevel joins look the same as round ones; gg
-		// flattens each corner into ~40 segments, and round joins between
-		// them cost ~0.15 ms a frame for nothing.
-		panel()
-		dc.SetStrokeStyle(p.solidFor(p.pal.torsoLine))
-		dc.SetLineWidth(torsoLineW * p.side)
-		dc.SetLineJoinBevel()
-		dc.Stroke()
-		dc.SetLineJoinRound()
+		// The outline along the same path, a union of capsules, so that
+		// the translucent line covers each pixel once.
+		w := torsoLineW * p.side
+		for i := range quad {
+			p.curve(cuts[2*i], p.pts[quad[i]], cuts[2*i+1], w)
+			b, next := cuts[2*i+1], cuts[(2*i+2)%len(cuts)]
+			p.capsule(b.x, b.y, next.x, next.y, w)
+		}
+		p.paintCapsules(p.pal.torsoLine)
 		return
 	}
 	// Without all four corners, just the torso bones that remain.
 	for _, b := range [...]Bone{{motion.LeftShoulder, motion.LeftHip}, {motion.RightShoulder, motion.RightHip}, {motion.LeftHip, motion.RightHip}} {
-		p.bone(b.A, b.B, torsoLineW*p.side, p.pal.torsoLine)
+		p.bone(b.A, b.B, torsoLineW*p.side)
 	}
+	p.paintCapsules(p.pal.torsoLine)
 }
 
 // Why fills have holes: gg blends every pixel it fills in 16-bit
