@@ -188,7 +188,13 @@ func (r *recording) add(frame, ref []byte) error {
 // finish ends the recording, ready to replay.
 func (r *recording) finish() error {
 	r.first = append(r.first, len(r.runs))
-	return r.out.Flush()
+	if err := r.out.Flush(); err != nil {
+		return err
+	}
+	// Written back now, not during the first round: the kernel's writeback
+	// of 1–3 GB of dirty pages took cores from the first render (its
+	// round ran 3–5 % under the others').
+	return r.file.Sync()
 }
 
 // replayDrawer sends a recording's frames; one per drawing goroutine, as
