@@ -5,9 +5,9 @@ import (
 	"math/rand"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/podium-dev/podium/internal/proctime"
 )
 
 // noise returns n samples of reproducible noise (the filters do the same
@@ -39,13 +39,13 @@ func BenchmarkResample(b *testing.B) {
 // BenchmarkMel computes the mel of 30 s at 22.05 kHz.
 func BenchmarkMel(b *testing.B) {
 	x := noise(30 * SampleRate)
-	cpu0 := cpuTime()
+	cpu0 := proctime.WithChildren()
 	b.ResetTimer()
 	for range b.N {
 		MelSpectrogram(x, Options{})
 	}
 	b.ReportMetric(30*float64(b.N)/b.Elapsed().Seconds(), "x_realtime")
-	b.ReportMetric(30*float64(b.N)/(cpuTime()-cpu0).Seconds(), "cpu_x_realtime")
+	b.ReportMetric(30*float64(b.N)/(proctime.WithChildren()-cpu0).Seconds(), "cpu_x_realtime")
 }
 
 // BenchmarkLoad decodes a generated 60 s 44.1 kHz stereo mp3 end to end
@@ -57,7 +57,7 @@ func BenchmarkLoad(b *testing.B) {
 		"anoisesrc=d=60:c=pink:a=0.2:r=44100", "-f", "lavfi", "-i", "sine=f=440:d=60:r=44100",
 		"-filter_complex", "amix=inputs=2", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "192k")
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := proctime.WithChildren()
 	b.ResetTimer()
 	for range b.N {
 		if _, _, err := Load(ctx, path, Options{}); err != nil {
@@ -67,18 +67,5 @@ func BenchmarkLoad(b *testing.B) {
 	b.StopTimer()
 	audio := 60 * float64(b.N)
 	b.ReportMetric(audio/b.Elapsed().Seconds(), "x_realtime")
-	b.ReportMetric(audio/(cpuTime()-cpu0).Seconds(), "cpu_x_realtime")
-}
-
-// cpuTime is the user+system time of this process and its waited-for
-// children (ffmpeg).
-func cpuTime() time.Duration {
-	var total time.Duration
-	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(who, &ru); err == nil {
-			total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		}
-	}
-	return total
+	b.ReportMetric(audio/(proctime.WithChildren()-cpu0).Seconds(), "cpu_x_realtime")
 }

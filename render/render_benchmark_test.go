@@ -21,6 +21,8 @@ import (
 	"github.com/podium-dev/podium/infer"
 	"github.com/podium-dev/podium/motion"
 	"github.com/podium-dev/podium/skeleton"
+
+	"github.com/podium-dev/podium/internal/proctime"
 )
 
 // BenchmarkRender3min compares, on a generated 3-minute song at the
@@ -482,14 +484,14 @@ func BenchmarkComposedFrames(b *testing.B) {
 				bufs[i] = make([]byte, yuvSize(w, h))
 			}
 			frames := 0
-			cpu0 := cpuTime()
+			cpu0 := proctime.CPU()
 			for b.Loop() {
 				for f := 0; f < comp.Frames(); f += 2 {
 					d.drawFrame(f, bufs[(f/2)%len(bufs)])
 					frames++
 				}
 			}
-			cpu := cpuTime() - cpu0
+			cpu := proctime.CPU() - cpu0
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(frames), "ms/frame")
 			if cpu > 0 {
 				b.ReportMetric(cpu.Seconds()*1000/float64(frames), "cpu-ms/frame")

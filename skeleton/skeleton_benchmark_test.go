@@ -1,6 +1,10 @@
 package skeleton
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/podium-dev/podium/internal/proctime"
+)
 
 // BenchmarkDraw720 draws 720×720 frames of a moving conductor with both
 // wrist traces (one second at 30 fps), the render pipeline's common case.
@@ -15,7 +19,7 @@ func BenchmarkDraw720(b *testing.B) {
 			p.Draw(m, 0)
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := proctime.CPU()
 			frames := 0
 			for b.Loop() {
 				for f := 30; f < m.Frames; f++ {
@@ -23,7 +27,7 @@ func BenchmarkDraw720(b *testing.B) {
 				}
 				frames += m.Frames - 30
 			}
-			cpu := cpuTime() - cpu0
+			cpu := proctime.CPU() - cpu0
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(frames), "ms/frame")
 			if cpu > 0 {
 				// CPU time is what the budget means ("on one core"); on a

@@ -111,35 +111,25 @@ func run(ctx context.Context, opt options) error {
 // load decodes a sample as a user's file would be (audio.Load), reads its
 // true beats, and conducts it.
 func load(ctx context.Context, opt options, p synth.Piece) (sample, error) {
-	s := sample{name: p.Name}
 	path := filepath.Join(opt.samples, p.Name+"."+p.Format)
-	mel, _, err := audio.Load(ctx, path, audio.Options{})
+	s, err := listenAndConduct(ctx, opt, path, p.Name)
 	if err != nil {
 		return s, err
 	}
-	g, err := beateval.ReadGrid(filepath.Join(opt.samples, p.Name+".beats.json"))
+	g, err := beateval.ReadGrid(beateval.GridPath(path))
 	if err != nil {
 		return s, fmt.Errorf("%w (run make samples)", err)
 	}
 	s.truth, s.metre = g.Beats, g.Metre
-	if s.an, err = beat.Listen(ctx, mel); err != nil {
-		return s, err
-	}
-	c := conductor.New(conductor.Options{Seed: opt.seed})
-	defer c.Close()
-	if s.motion, err = c.Generate(ctx, mel); err != nil {
-		return s, fmt.Errorf("conduct %s: %w", path, err)
-	}
 	return s, nil
 }
 
 // loadReal decodes a real recording, reads the beat grid of its chart (the
-// .beats.json beside it, {"t": seconds} beats), and conducts it; the plot
-// shows twelve seconds from its middle.
+// .beats.json beside it), and conducts it; the plot shows twelve seconds
+// from its middle.
 func loadReal(ctx context.Context, opt options) (sample, error) {
 	path := opt.real
-	s := sample{name: strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
-	mel, _, err := audio.Load(ctx, path, audio.Options{})
+	s, err := listenAndConduct(ctx, opt, path, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	if err != nil {
 		return s, err
 	}
@@ -148,16 +138,27 @@ func loadReal(ctx context.Context, opt options) (sample, error) {
 		return s, err
 	}
 	s.truth = g.Beats
-	if s.an, err = beat.Listen(ctx, mel); err != nil {
+	mid := s.motion.Seconds() / 2
+	s.plotFrom, s.plotTo = mid-6, mid+6
+	return s, nil
+}
+
+// listenAndConduct decodes the recording at path, hears its beats and
+// conducts it with the built-in conductor.
+func listenAndConduct(ctx context.Context, opt options, path, name string) (sample, error) {
+	s := sample{name: name}
+	mel, _, err := audio.Load(ctx, path, audio.Options{})
+	if err != nil {
 		return s, err
+	}
+	if s.an, err = beat.Listen(ctx, mel); err != nil {
+		return s, fmt.Errorf("listen to %s: %w", path, err)
 	}
 	c := conductor.New(conductor.Options{Seed: opt.seed})
 	defer c.Close()
 	if s.motion, err = c.Generate(ctx, mel); err != nil {
 		return s, fmt.Errorf("conduct %s: %w", path, err)
 	}
-	mid := s.motion.Seconds() / 2
-	s.plotFrom, s.plotTo = mid-6, mid+6
 	return s, nil
 }
 
