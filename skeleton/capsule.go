@@ -44,13 +44,42 @@ func newCapsuleMask(w, h int) *capsuleMask {
 // add adds the capsule of radius r around the segment from (x0, y0) to
 // (x1, y1), in pixels relative to the mask's top-left corner.
 func (m *capsuleMask) add(x0, y0, x1, y1, r float64) {
+	walkCapsule(x0, y0, x1, y1, r, m.w, m.h, m)
+}
+
+func (m *capsuleMask) full(y, lo, hi int) { copy(m.a[y*m.w+lo:y*m.w+hi], m.ones) }
+
+func (m *capsuleMask) partial(y, x int, v uint8) {
+	if i := y*m.w + x; v > m.a[i] {
+		m.a[i] = v
+	}
+}
+
+func (m *capsuleMask) row(y, lo, hi int) {
+	s := &m.span[y]
+	s.lo, s.hi = min(s.lo, lo), max(s.hi, hi)
+	m.lo, m.hi = min(m.lo, y), max(m.hi, y+1)
+}
+
+// capsuleSink takes a capsule's coverage as walkCapsule finds it, row by
+// row: the row's extent lo..hi, the pixels wholly covered (a run) and the
+// others, each covered v/255.
+type capsuleSink interface {
+	row(y, lo, hi int)
+	full(y, lo, hi int)
+	partial(y, x int, v uint8)
+}
+
+// walkCapsule hands sink the coverage of the capsule of radius r around
+// the segment from (x0, y0) to (x1, y1) on a w×h grid of pixels.
+func walkCapsule(x0, y0, x1, y1, r float64, w, h int, sink capsuleSink) {
 	if !(r > 0) {
 		return
 	}
 	ro := r + 0.5 // where coverage reaches 0
 	ri := r - 0.5 // inside this, coverage is 1
 	ylo := max(0, int(math.Floor(min(y0, y1)-ro)))
-	yhi := min(m.h, int(math.Ceil(max(y0, y1)+ro)))
+	yhi := min(h, int(math.Ceil(max(y0, y1)+ro)))
 	dx, dy := x1-x0, y1-y0
 	l := math.Sqrt(dx*dx + dy*dy)
 	ux, uy := 1.0, 0.0
@@ -64,7 +93,7 @@ func (m *capsuleMask) add(x0, y0, x1, y1, r float64) {
 			continue
 		}
 		xlo := max(0, int(math.Floor(olo-0.5)))
-		xhi := min(m.w, int(math.Ceil(ohi-0.5))+1)
+		xhi := min(w, int(math.Ceil(ohi-0.5))+1)
 		if xlo >= xhi {
 			continue
 		}
@@ -81,10 +110,10 @@ func (m *capsuleMask) add(x0, y0, x1, y1, r float64) {
 				flo, fhi = xhi, xhi
 			}
 		}
-		row := m.a[y*m.w:][:m.w]
+		sink.row(y, xlo, xhi)
 		for x := xlo; x < xhi; x++ {
 			if x == flo {
-				copy(row[flo:fhi], m.ones)
+				sink.full(y, flo, fhi)
 				x = fhi - 1
 				continue
 			}
@@ -95,19 +124,48 @@ func (m *capsuleMask) add(x0, y0, x1, y1, r float64) {
 			if d2 >= ro*ro {
 				continue
 			}
-			c := ro - math.Sqrt(d2)
 			v := uint8(0xff)
-			if c < 1 {
+			if c := ro - math.Sqrt(d2); c < 1 {
 				v = uint8(c*0xff + 0.5)
 			}
-			if v > row[x] {
-				row[x] = v
-			}
+			sink.partial(y, x, v)
 		}
-		s := &m.span[y]
-		s.lo, s.hi = min(s.lo, xlo), max(s.hi, xhi)
-		m.lo, m.hi = min(m.lo, y), max(m.hi, y+1)
 	}
+}
+
+// solidCapsule paints one opaque capsule straight into an image: no mask
+// to fill, read and clear, for shapes of one opaque colour, where a pixel
+// blended twice (two capsules' rims crossing) is as good as once. It
+// tracks the rectangle it painted.
+type solidCapsule struct {
+	dst    *image.RGBA // at the origin
+	col    color.NRGBA
+	opaque uint32
+	box    image.Rectangle
+}
+
+func newSolidCapsule(dst *image.RGBA, col color.NRGBA) *solidCapsule {
+	return &solidCapsule{dst: dst, col: col, opaque: binary.LittleEndian.Uint32([]byte{col.R, col.G, col.B, 0xff})}
+}
+
+func (s *solidCapsule) row(y, lo, hi int) {
+	s.box = s.box.Union(image.Rect(lo, y, hi, y+1))
+}
+
+func (s *solidCapsule) full(y, lo, hi int) {
+	d := s.dst.Pix[s.dst.PixOffset(lo, y):][:4*(hi-lo)]
+	for i := 0; i < len(d); i += 4 {
+		binary.LittleEndian.PutUint32(d[i:], s.opaque)
+	}
+}
+
+func (s *solidCapsule) partial(y, x int, v uint8) {
+	p := s.dst.Pix[s.dst.PixOffset(x, y):][:4:4]
+	a, keep := uint32(v), 0xff-uint32(v)
+	p[0] = uint8((uint32(s.col.R)*a + uint32(p[0])*keep + 0x7f) / 0xff)
+	p[1] = uint8((uint32(s.col.G)*a + uint32(p[1])*keep + 0x7f) / 0xff)
+	p[2] = uint8((uint32(s.col.B)*a + uint32(p[2])*keep + 0x7f) / 0xff)
+	p[3] = uint8((0xff*a + uint32(p[3])*keep + 0x7f) / 0xff)
 }
 
 // capsuleRow returns the x interval where the horizontal line at height yc

@@ -62,7 +62,8 @@ type Painter struct {
 	arcs  *arcTable
 	// joints is the joints' disc and pin, wrists the wrist markers (left,
 	// right): see marker.
-	caps   *capsuleMask
+	caps   *capsuleMask  // the torso's translucent outline
+	limbs  *solidCapsule // the opaque neck and arms
 	joints *marker
 	wrists [2]*marker
 	pts    [motion.Joints]point
@@ -111,9 +112,10 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 		ox:    cam.X,
 		oy:    cam.Y,
 		arcs:  arcs,
-		trace: newTraceLayer(s.Width, s.Height, arcs),
+		trace: newTraceLayer(s.Width, s.Height),
 		caps:  newCapsuleMask(s.Width, s.Height),
 	}
+	p.limbs = newSolidCapsule(dst, p.pal.limb)
 	p.joints = p.jointMarker()
 	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
 	p.restore = dst.Rect // the buffer's content is unknown, not background
@@ -220,15 +222,17 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	// head and shoulder bar cover its ends.
 	hx, hy, hr, headOK := p.head()
 	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
+	limbs := p.limbs
+	limbs.box = image.Rectangle{}
 	if headOK && ls.ok && rs.ok {
-		p.capsule((ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s)
+		p.capsule(limbs, (ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s)
 	}
-	p.bone(motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s)
-	p.bone(motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s)
-	p.bone(motion.RightShoulder, motion.RightElbow, upperArmWidth*s)
-	p.bone(motion.LeftElbow, motion.LeftWrist, forearmWidth*s)
-	p.bone(motion.RightElbow, motion.RightWrist, forearmWidth*s)
-	p.paintCapsules(pal.limb)
+	p.bone(limbs, motion.LeftShoulder, motion.RightShoulder, upperArmWidth*s)
+	p.bone(limbs, motion.LeftShoulder, motion.LeftElbow, upperArmWidth*s)
+	p.bone(limbs, motion.RightShoulder, motion.RightElbow, upperArmWidth*s)
+	p.bone(limbs, motion.LeftElbow, motion.LeftWrist, forearmWidth*s)
+	p.bone(limbs, motion.RightElbow, motion.RightWrist, forearmWidth*s)
+	p.markDrawn(limbs.box)
 	if headOK {
 		if dc := p.band(hx-hr-aaPad, hy-hr-aaPad, hx+hr+aaPad, hy+hr+aaPad); dc != nil {
 			p.arcs.ellipse(dc, hx, hy, hr*0.9, hr)
@@ -298,18 +302,17 @@ func (p *Painter) band(x0, lo, x1, hi float64) *gg.Context {
 	return dc
 }
 
-// capsule adds the round-capped segment from (x0, y0) to (x1, y1), width
-// wide, to the painter's capsule mask; paintCapsules paints what was
-// added, in one colour.
-func (p *Painter) capsule(x0, y0, x1, y1, width float64) {
-	p.caps.add(x0, y0, x1, y1, width/2)
+// capsule hands the round-capped segment from (x0, y0) to (x1, y1), width
+// wide, to into: the painter's capsule mask (painted in one colour by
+// paintCapsules) or its limbs' solid painter (see solidCapsule).
+func (p *Painter) capsule(into capsuleSink, x0, y0, x1, y1, width float64) {
+	walkCapsule(x0, y0, x1, y1, width/2, p.caps.w, p.caps.h, into)
 }
 
-// bone adds the bone from keypoint a to b, where both are known, to the
-// capsule mask.
-func (p *Painter) bone(a, b int, width float64) {
+// bone hands the bone from keypoint a to b, where both are known, to into.
+func (p *Painter) bone(into capsuleSink, a, b int, width float64) {
 	if pa, pb := p.pts[a], p.pts[b]; pa.ok && pb.ok {
-		p.capsule(pa.x, pa.y, pb.x, pb.y, width)
+		p.capsule(into, pa.x, pa.y, pb.x, pb.y, width)
 	}
 }
 
@@ -327,7 +330,7 @@ func (p *Painter) curve(a, c, b point, width float64) {
 		u := 1 - t
 		x := u*u*a.x + 2*t*u*c.x + t*t*b.x
 		y := u*u*a.y + 2*t*u*c.y + t*t*b.y
-		p.capsule(px, py, x, y, width)
+		p.capsule(p.caps, px, py, x, y, width)
 		px, py = x, y
 	}
 }
@@ -383,14 +386,14 @@ func (p *Painter) drawTorso() {
 		for i := range quad {
 			p.curve(cuts[2*i], p.pts[quad[i]], cuts[2*i+1], w)
 			b, next := cuts[2*i+1], cuts[(2*i+2)%len(cuts)]
-			p.capsule(b.x, b.y, next.x, next.y, w)
+			p.capsule(p.caps, b.x, b.y, next.x, next.y, w)
 		}
 		p.paintCapsules(p.pal.torsoLine)
 		return
 	}
 	// Without all four corners, just the torso bones that remain.
 	for _, b := range [...]Bone{{motion.LeftShoulder, motion.LeftHip}, {motion.RightShoulder, motion.RightHip}, {motion.LeftHip, motion.RightHip}} {
-		p.bone(b.A, b.B, torsoLineW*p.side)
+		p.bone(p.caps, b.A, b.B, torsoLineW*p.side)
 	}
 	p.paintCapsules(p.pal.torsoLine)
 }
