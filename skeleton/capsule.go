@@ -133,33 +133,34 @@ func walkCapsule(x0, y0, x1, y1, r float64, w, h int, sink capsuleSink) {
 	}
 }
 
-// solidCapsule paints one opaque capsule straight into an image: no mask
-// to fill, read and clear, for shapes of one opaque colour, where a pixel
+// solidSink paints shapes (capsules, convex polygons) of one opaque colour
+// straight into an image: no mask to fill, read and clear, and a pixel
 // blended twice (two capsules' rims crossing) is as good as once. It
 // tracks the rectangle it painted.
-type solidCapsule struct {
-	dst    *image.RGBA // at the origin
-	col    color.NRGBA
-	opaque uint32
-	box    image.Rectangle
+type solidSink struct {
+	dst  *image.RGBA // at the origin
+	col  color.NRGBA
+	fill []byte // a row of dst's width in col, to copy runs from
+	box  image.Rectangle
 }
 
-func newSolidCapsule(dst *image.RGBA, col color.NRGBA) *solidCapsule {
-	return &solidCapsule{dst: dst, col: col, opaque: binary.LittleEndian.Uint32([]byte{col.R, col.G, col.B, 0xff})}
+func newSolidSink(dst *image.RGBA, col color.NRGBA) *solidSink {
+	s := &solidSink{dst: dst, col: col, fill: make([]byte, 4*dst.Rect.Dx())}
+	for i := 0; i < len(s.fill); i += 4 {
+		s.fill[i], s.fill[i+1], s.fill[i+2], s.fill[i+3] = col.R, col.G, col.B, 0xff
+	}
+	return s
 }
 
-func (s *solidCapsule) row(y, lo, hi int) {
+func (s *solidSink) row(y, lo, hi int) {
 	s.box = s.box.Union(image.Rect(lo, y, hi, y+1))
 }
 
-func (s *solidCapsule) full(y, lo, hi int) {
-	d := s.dst.Pix[s.dst.PixOffset(lo, y):][:4*(hi-lo)]
-	for i := 0; i < len(d); i += 4 {
-		binary.LittleEndian.PutUint32(d[i:], s.opaque)
-	}
+func (s *solidSink) full(y, lo, hi int) {
+	copy(s.dst.Pix[s.dst.PixOffset(lo, y):][:4*(hi-lo)], s.fill)
 }
 
-func (s *solidCapsule) partial(y, x int, v uint8) {
+func (s *solidSink) partial(y, x int, v uint8) {
 	p := s.dst.Pix[s.dst.PixOffset(x, y):][:4:4]
 	a, keep := uint32(v), 0xff-uint32(v)
 	p[0] = uint8((uint32(s.col.R)*a + uint32(p[0])*keep + 0x7f) / 0xff)

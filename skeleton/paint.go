@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
 
 	"github.com/fogleman/gg"
@@ -51,9 +50,7 @@ type Painter struct {
 	// gg's SetColor makes two patterns per call.
 	solids []solidFill
 	bands  bandContexts
-	// solid, holes and poly are scratch space for fillSolid.
-	solid image.Uniform
-	holes []image.Rectangle
+	// poly is scratch space for inscribed.
 	poly  []point
 	side  float64 // the camera's scale: pixels per motion unit, and the unit of drawn sizes
 	ox    float64 // where the camera puts motion coordinate (0, 0)
@@ -62,11 +59,15 @@ type Painter struct {
 	arcs  *arcTable
 	// joints is the joints' disc and pin, wrists the wrist markers (left,
 	// right): see marker.
-	caps   *capsuleMask  // the torso's translucent outline
-	limbs  *solidCapsule // the opaque neck and arms
-	joints *marker
-	wrists [2]*marker
-	pts    [motion.Joints]point
+	caps   *capsuleMask // the torso's translucent outline
+	limbs  *solidSink   // the opaque neck, arms and head
+	torso  *solidSink   // the torso panel
+	convex convexWalker
+	// outline is the torso panel's outline, its corners flattened.
+	outline []point
+	joints  *marker
+	wrists  [2]*marker
+	pts     [motion.Joints]point
 	// dirty bounds what the last Draw drew over the background, and
 	// restore what Draw must copy back from it before the next frame: the
 	// same rectangle, unless the buffer is fresh (all of it).
@@ -115,7 +116,8 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 		trace: newTraceLayer(s.Width, s.Height),
 		caps:  newCapsuleMask(s.Width, s.Height),
 	}
-	p.limbs = newSolidCapsule(dst, p.pal.limb)
+	p.limbs = newSolidSink(dst, p.pal.limb)
+	p.torso = newSolidSink(dst, p.pal.torso)
 	p.joints = p.jointMarker()
 	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
 	p.restore = dst.Rect // the buffer's content is unknown, not background
@@ -211,7 +213,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	for j := range p.pts {
 		p.pts[j] = p.mapPoint(m.At(f, j))
 	}
-	pal, s := &p.pal, p.side
+	s := p.side
 
 	p.drawTorso()
 	if p.style.TraceSeconds >= 0 {
@@ -232,13 +234,12 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	p.bone(limbs, motion.RightShoulder, motion.RightElbow, upperArmWidth*s)
 	p.bone(limbs, motion.LeftElbow, motion.LeftWrist, forearmWidth*s)
 	p.bone(limbs, motion.RightElbow, motion.RightWrist, forearmWidth*s)
-	p.markDrawn(limbs.box)
 	if headOK {
-		if dc := p.band(hx-hr-aaPad, hy-hr-aaPad, hx+hr+aaPad, hy+hr+aaPad); dc != nil {
-			p.arcs.ellipse(dc, hx, hy, hr*0.9, hr)
-			p.fillSolid(dc, p.inscribed(hx, hy, hr*0.9, hr, 16), pal.limb)
-		}
+		// Enough sides that none strays 0.05 px from the ellipse.
+		n := max(16, int(math.Ceil(math.Pi/math.Acos(1-0.05/max(hr, 1)))))
+		p.convex.walk(p.inscribed(hx, hy, hr*0.9, hr, n), p.caps.w, p.caps.h, limbs)
 	}
+	p.markDrawn(limbs.box)
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
 		p.joint(j)
 	}
@@ -304,7 +305,7 @@ func (p *Painter) band(x0, lo, x1, hi float64) *gg.Context {
 
 // capsule hands the round-capped segment from (x0, y0) to (x1, y1), width
 // wide, to into: the painter's capsule mask (painted in one colour by
-// paintCapsules) or its limbs' solid painter (see solidCapsule).
+// paintCapsules) or one of its solid painters (see solidSink).
 func (p *Painter) capsule(into capsuleSink, x0, y0, x1, y1, width float64) {
 	walkCapsule(x0, y0, x1, y1, width/2, p.caps.w, p.caps.h, into)
 }
@@ -316,23 +317,20 @@ func (p *Painter) bone(into capsuleSink, a, b int, width float64) {
 	}
 }
 
-// curve adds the quadratic Bézier curve from a through control point c to
-// b, width wide, to the capsule mask as a polyline close enough that no
-// point strays 0.1 px from the curve.
-func (p *Painter) curve(a, c, b point, width float64) {
+// flattenQuad appends to dst the points of the quadratic Bézier curve from
+// a through control point c to b, a excluded, b included: a polyline close
+// enough that no point strays 0.1 px from the curve.
+func flattenQuad(dst []point, a, c, b point) []point {
 	// A quadratic's second derivative is 2(a − 2c + b): the chords of n
 	// equal steps stray at most |a − 2c + b| / (4n²) from it.
 	dev := math.Hypot(a.x-2*c.x+b.x, a.y-2*c.y+b.y)
 	n := max(1, int(math.Ceil(math.Sqrt(dev/0.4))))
-	px, py := a.x, a.y
 	for i := 1; i <= n; i++ {
 		t := float64(i) / float64(n)
 		u := 1 - t
-		x := u*u*a.x + 2*t*u*c.x + t*t*b.x
-		y := u*u*a.y + 2*t*u*c.y + t*t*b.y
-		p.capsule(p.caps, px, py, x, y, width)
-		px, py = x, y
+		dst = append(dst, point{x: u*u*a.x + 2*t*u*c.x + t*t*b.x, y: u*u*a.y + 2*t*u*c.y + t*t*b.y, ok: true})
 	}
+	return dst
 }
 
 // paintCapsules paints the capsules added since the last call in col and
@@ -355,38 +353,35 @@ func (p *Painter) drawTorso() {
 		left, right = math.Min(left, p.pts[j].x), math.Max(right, p.pts[j].x)
 	}
 	if all {
-		pad := torsoLineW*p.side/2 + aaPad
-		dc := p.band(left-pad, lo-pad, right+pad, hi+pad)
-		if dc == nil {
-			return
-		}
 		// Each corner is cut back along both edges and bridged with a
-		// quadratic curve through the corner: rounded corners in one fill.
+		// quadratic curve through the corner: rounded corners.
 		var cuts [8]point // the cut points, in order around the panel
 		for i := range quad {
 			prev, cur, next := p.pts[quad[(i+3)%4]], p.pts[quad[i]], p.pts[quad[(i+1)%4]]
 			ax, ay := towards(cur, prev, torsoRound*p.side)
 			bx, by := towards(cur, next, torsoRound*p.side)
-			cuts[2*i], cuts[2*i+1] = point{x: ax, y: ay}, point{x: bx, y: by}
+			cuts[2*i], cuts[2*i+1] = point{x: ax, y: ay, ok: true}, point{x: bx, y: by, ok: true}
 		}
+		p.outline = append(p.outline[:0], cuts[0])
 		for i := range quad {
-			cur := p.pts[quad[i]]
-			if i == 0 {
-				dc.MoveTo(cuts[0].x, cuts[0].y)
-			} else {
-				dc.LineTo(cuts[2*i].x, cuts[2*i].y)
+			p.outline = flattenQuad(p.outline, cuts[2*i], p.pts[quad[i]], cuts[2*i+1])
+			if i < len(quad)-1 {
+				p.outline = append(p.outline, cuts[2*i+2])
 			}
-			dc.QuadraticTo(cur.x, cur.y, cuts[2*i+1].x, cuts[2*i+1].y)
 		}
-		dc.ClosePath()
-		p.fillSolid(dc, cuts[:], p.pal.torso)
+		if convex(p.outline) {
+			p.torso.box = image.Rectangle{}
+			p.convex.walk(p.outline, p.caps.w, p.caps.h, p.torso)
+			p.markDrawn(p.torso.box)
+		} else {
+			p.fillOutline(p.outline, p.pal.torso)
+		}
 		// The outline along the same path, a union of capsules, so that
 		// the translucent line covers each pixel once.
 		w := torsoLineW * p.side
-		for i := range quad {
-			p.curve(cuts[2*i], p.pts[quad[i]], cuts[2*i+1], w)
-			b, next := cuts[2*i+1], cuts[(2*i+2)%len(cuts)]
-			p.capsule(p.caps, b.x, b.y, next.x, next.y, w)
+		for i, a := range p.outline {
+			b := p.outline[(i+1)%len(p.outline)]
+			p.capsule(p.caps, a.x, a.y, b.x, b.y, w)
 		}
 		p.paintCapsules(p.pal.torsoLine)
 		return
@@ -398,83 +393,29 @@ func (p *Painter) drawTorso() {
 	p.paintCapsules(p.pal.torsoLine)
 }
 
-// Why fills have holes: gg blends every pixel it fills in 16-bit
-// arithmetic (raster.RGBAPainter, ~10–20 ns a pixel), and a frame's large
-// shapes (the torso panel, the arms, the head) cover ~40 000 pixels: with
-// plain gg fills they alone took about 1 ms of the 2 ms budget. So inside a
-// convex polygon that a shape surely contains, whole-pixel rectangles are
-// filled with image/draw (which copies runs, ~20× faster), and gg fills the
-// shape with those rectangles cut out as holes (even-odd rule): gg draws
-// only the rim where the edge and its anti-aliasing are. The rectangles
-// lie on pixel boundaries, inside the polygon, so they meet gg's
-// fill without a seam and the pixels are those of a plain gg fill.
-
-// holeStrip is the height in rows of the rectangles: shorter strips follow
-// slanted edges closer (a thinner rim for gg) but add path segments.
-const holeStrip = 4
-
-// fillSolid fills the closed path in dc (frame coordinates; a band
-// context from p.bands over p.img) in col, which must be opaque, with the
-// inside of the convex polygon inner, which the path must contain, filled
-// by image/draw; see above. The path is cleared.
-func (p *Painter) fillSolid(dc *gg.Context, inner []point, col color.NRGBA) {
-	p.solid.C = col
-	p.fillHoles(dc, inner, &p.solid, false)
+// fillOutline fills the closed polygon poly in col with gg: the torso
+// panel in a pose that makes it concave, which convexWalker cannot draw.
+func (p *Painter) fillOutline(poly []point, col color.NRGBA) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	left, right := math.Inf(1), math.Inf(-1)
+	for _, q := range poly {
+		lo, hi = min(lo, q.y), max(hi, q.y)
+		left, right = min(left, q.x), max(right, q.x)
+	}
+	dc := p.band(left-aaPad, lo-aaPad, right+aaPad, hi+aaPad)
+	if dc == nil {
+		return
+	}
+	for i, q := range poly {
+		if i == 0 {
+			dc.MoveTo(q.x, q.y)
+		} else {
+			dc.LineTo(q.x, q.y)
+		}
+	}
+	dc.ClosePath()
 	dc.SetFillStyle(p.solidFor(col))
 	fill(dc)
-	dc.SetFillRuleWinding()
-}
-
-// fillHoles cuts the rectangles inside inner out of dc's path, filling
-// them from src (at the same point with atSamePoint, else from src's
-// origin) with image/draw, and sets the even-odd rule where it cut any.
-func (p *Painter) fillHoles(dc *gg.Context, inner []point, src image.Image, atSamePoint bool) {
-	for _, r := range p.insideRects(inner) {
-		sp := image.Point{}
-		if atSamePoint {
-			sp = r.Min
-		}
-		draw.Draw(p.img, r, src, sp, draw.Src)
-		dc.DrawRectangle(float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy()))
-		dc.SetFillRuleEvenOdd()
-	}
-}
-
-// insideRects returns whole-pixel rectangles that lie inside the convex
-// polygon poly and the frame, in strips of holeStrip rows, reusing the
-// painter's scratch slice; none where poly is not convex. Over a strip a
-// convex polygon's left edge is a convex function of y and its right edge
-// a concave one, so the rows at the strip's top and bottom bound it.
-func (p *Painter) insideRects(poly []point) []image.Rectangle {
-	p.holes = p.holes[:0]
-	sign := 0.0
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, a := range poly {
-		b, c := poly[(i+1)%len(poly)], poly[(i+2)%len(poly)]
-		cross := (b.x-a.x)*(c.y-b.y) - (b.y-a.y)*(c.x-b.x)
-		if cross == 0 || cross*sign < 0 {
-			return nil // degenerate or not convex: gg fills it all
-		}
-		sign = cross
-		lo, hi = math.Min(lo, a.y), math.Max(hi, a.y)
-	}
-	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
-	end := min(h, int(math.Floor(hi)))
-	for y0 := max(0, int(math.Ceil(lo))); y0 < end; y0 += holeStrip {
-		y1 := min(y0+holeStrip, end)
-		l0, r0 := rowSpan(poly, float64(y0))
-		l1, r1 := rowSpan(poly, float64(y1))
-		// Whole pixels inside the edges, with 1/32 px to spare for gg's
-		// truncation of coordinates to 1/64 px: gg would cover these
-		// pixels fully, so they get exactly the colour it would give.
-		const spare = 1.0 / 32
-		x0 := max(0, int(math.Ceil(math.Max(l0, l1)+spare)))
-		x1 := min(w, int(math.Floor(math.Min(r0, r1)-spare)))
-		if x1-x0 >= 4 {
-			p.holes = append(p.holes, image.Rect(x0, y0, x1, y1))
-		}
-	}
-	return p.holes
 }
 
 // inscribed returns the n-gon inscribed in the ellipse (cx, cy, rx, ry),
@@ -486,23 +427,6 @@ func (p *Painter) inscribed(cx, cy, rx, ry float64, n int) []point {
 		p.poly = append(p.poly, point{x: cx + rx*math.Cos(a), y: cy + ry*math.Sin(a)})
 	}
 	return p.poly
-}
-
-// rowSpan returns where the horizontal line at y enters and leaves the
-// convex polygon poly (l > r where it misses).
-func rowSpan(poly []point, y float64) (l, r float64) {
-	l, r = math.Inf(1), math.Inf(-1)
-	for i, a := range poly {
-		b := poly[(i+1)%len(poly)]
-		if (a.y <= y && y <= b.y) || (b.y <= y && y <= a.y) {
-			x := a.x
-			if a.y != b.y {
-				x = a.x + (b.x-a.x)*(y-a.y)/(b.y-a.y)
-			}
-			l, r = math.Min(l, x), math.Max(r, x)
-		}
-	}
-	return l, r
 }
 
 // towards returns the point at distance d from a towards b, or at most
