@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/podium-dev/podium/motion"
 )
 
 // TestConvexCoversItsArea: the polygons the painter fills this way (the
@@ -130,6 +132,44 @@ func TestConvex(t *testing.T) {
 	}{{"square", square, true}, {"reversed square", reversed, true}, {"dart", dart, false}, {"line", line, false}, {"two points", square[:2], false}} {
 		if got := convex(c.poly); got != c.want {
 			t.Errorf("%s: convex %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestTorsoFilledInAnyPose: the torso panel is filled in its colour both
+// where it is convex (drawn analytically) and where a pose twists it into
+// a bow tie (shoulders crossed, hips not: gg fills it), and the twisted
+// one is not left empty.
+func TestTorsoFilledInAnyPose(t *testing.T) {
+	pal := paletteFor(Light)
+	for _, c := range []struct {
+		name string
+		ls   motion.Point
+		rs   motion.Point
+	}{
+		{"convex", motion.Point{X: 0.62, Y: 0.40}, motion.Point{X: 0.38, Y: 0.40}},
+		{"crossed shoulders", motion.Point{X: 0.38, Y: 0.40}, motion.Point{X: 0.62, Y: 0.40}},
+	} {
+		m := pose()
+		m.Set(0, motion.LeftShoulder, c.ls)
+		m.Set(0, motion.RightShoulder, c.rs)
+		m.Set(0, motion.LeftHip, motion.Point{X: 0.58, Y: 0.80})
+		m.Set(0, motion.RightHip, motion.Point{X: 0.42, Y: 0.80})
+		p := NewPainter(Style{Width: 400, Height: 400, TraceSeconds: -1})
+		img := p.Draw(m, 0)
+		// Low in the panel, away from the arms and bones, and inside the
+		// bow tie's lower lobe (it narrows from the hips to where its
+		// sides cross, at y 0.64).
+		n := 0
+		for y := 290; y < 310; y++ {
+			for x := 190; x < 210; x++ {
+				if rgba(img, image.Pt(x, y)) == pal.torso {
+					n++
+				}
+			}
+		}
+		if n != 400 {
+			t.Errorf("%s: %d of 400 pixels inside the panel in the torso colour", c.name, n)
 		}
 	}
 }
