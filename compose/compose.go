@@ -325,6 +325,18 @@ func (fr *Frame) Draw(f int) (*image.RGBA, []image.Rectangle) {
 	return fr.img, fr.dirty
 }
 
+// DirtyRows returns, for region i of the Composer's Regions after the last
+// Draw, a tighter bound than its rectangle where that region is a panel:
+// row y of the panel (frame row origin.Y+y) equals the background outside
+// columns rows[y] (shifted by origin.X). It is nil for the other regions.
+// The spans are the panel's painter's, valid until the next Draw.
+func (fr *Frame) DirtyRows(i int) (rows []skeleton.Span, origin image.Point) {
+	if i >= len(fr.painters) {
+		return nil, image.Point{}
+	}
+	return fr.painters[i].DirtyRows(), fr.c.origins[i]
+}
+
 // Versions returns, for each of the Composer's Regions, the version of its
 // content after the last Draw: it changes whenever the region's pixels may
 // have, so a caller that converted the region at the same version (from

@@ -132,7 +132,8 @@ func (d composedDrawer) drawFrame(f int, dst []byte) {
 		if h.known && h.version == versions[i] {
 			continue // the buffer already holds this content
 		}
-		h.held = d.conv.convertIn(img, dst, dirty[i], h.held, r)
+		rows, at := d.fr.DirtyRows(i)
+		h.held = d.conv.convertRows(img, dst, dirty[i], rows, at, h.held, r)
 		h.version, h.known = versions[i], true
 	}
 }

@@ -291,9 +291,10 @@ func TestYUVConverterExact(t *testing.T) {
 			pix  []byte
 			held image.Rectangle
 		}
-		bufs := make([]buffer, 3)
+		bufs, rbufs := make([]buffer, 3), make([]buffer, 3)
 		for i := range bufs {
 			bufs[i] = buffer{make([]byte, yuvSize(size.W, size.H)), image.Rect(0, 0, size.W, size.H)}
+			rbufs[i] = buffer{make([]byte, yuvSize(size.W, size.H)), image.Rect(0, 0, size.W, size.H)}
 		}
 		for f := 0; f < m.Frames; f += 7 {
 			img := p.Draw(m, f)
@@ -325,6 +326,13 @@ func TestYUVConverterExact(t *testing.T) {
 			buf.held = conv.convertIn(img, buf.pix, p.Dirty(), buf.held, all)
 			if !bytes.Equal(want, buf.pix) {
 				t.Fatalf("%v frame %d: the converter into a reused buffer differs from the plain conversion", size, f)
+			}
+			// The same, looking only at the painter's rows' spans (here at
+			// an origin, as a panel of a bigger frame would be).
+			rbuf := &rbufs[(f/7)%len(rbufs)]
+			rbuf.held = conv.convertRows(img, rbuf.pix, p.Dirty(), p.DirtyRows(), image.Point{}, rbuf.held, all)
+			if !bytes.Equal(want, rbuf.pix) {
+				t.Fatalf("%v frame %d: the converter by rows into a reused buffer differs from the plain conversion", size, f)
 			}
 			// A rectangle at the frame's edges and one that is empty.
 			if p.Dirty().Empty() {

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"image"
+
+	"github.com/podium-dev/podium/skeleton"
 )
 
 // yuvSize is the byte size of one yuv420p frame: a full-size luma plane and
@@ -135,6 +137,16 @@ func (c *yuvConverter) convert(img *image.RGBA, dst []byte) {
 // every frame rewrote the whole ~0.8 MB buffer around a figure that covers
 // a sixth of it.
 func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held, region image.Rectangle) image.Rectangle {
+	return c.convertRows(img, dst, dirty, nil, image.Point{}, held, region)
+}
+
+// convertRows is convertIn where, inside dirty, img is also known to equal
+// the background outside each row's span of rows (skeleton.Painter's
+// DirtyRows, row y of which is frame row at.Y+y, its columns shifted by
+// at.X; nil for none): only the chunks a row pair's spans reach are
+// compared and converted, the rest copied from the background's
+// conversion. A figure's bounding box is mostly background.
+func (c *yuvConverter) convertRows(img *image.RGBA, dst []byte, dirty image.Rectangle, rows []skeleton.Span, at image.Point, held, region image.Rectangle) image.Rectangle {
 	w := c.w
 	region = region.Intersect(image.Rect(0, 0, c.w, c.h))
 	yp, up, vp := yuvPlanes(dst, w, c.h)
@@ -172,16 +184,39 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held, regio
 			}
 			run = -1
 		}
-		r := d.Min.X
-		if bytes.Equal(r0[4*d.Min.X:4*d.Max.X], b0[4*d.Min.X:4*d.Max.X]) && bytes.Equal(r1[4*d.Min.X:4*d.Max.X], b1[4*d.Min.X:4*d.Max.X]) {
-			r = d.Max.X // a row pair with nothing drawn
+		// The columns to examine: the rectangle's, or the chunks that the
+		// pair's spans reach.
+		ex0, ex1 := d.Min.X, d.Max.X
+		if rows != nil {
+			a, b := spanAt(rows, at, y), spanAt(rows, at, y+1)
+			slo, shi := min(a.Lo, b.Lo), max(a.Hi, b.Hi)
+			switch {
+			case a.Lo >= a.Hi && b.Lo >= b.Hi:
+				ex0 = ex1 // nothing drawn in these rows
+			case a.Lo >= a.Hi:
+				slo, shi = b.Lo, b.Hi
+			case b.Lo >= b.Hi:
+				slo, shi = a.Lo, a.Hi
+			}
+			if ex0 < ex1 {
+				e := c.align(image.Rect(slo, y, shi, y+2).Intersect(region), region)
+				ex0, ex1 = max(ex0, e.Min.X), min(ex1, e.Max.X)
+				if ex0 >= ex1 {
+					ex0, ex1 = d.Max.X, d.Max.X
+				}
+			} else {
+				ex0, ex1 = d.Max.X, d.Max.X
+			}
 		}
-		// Left of the rectangle: background, unexamined.
+		x := ex0
+		if bytes.Equal(r0[4*ex0:4*ex1], b0[4*ex0:4*ex1]) && bytes.Equal(r1[4*ex0:4*ex1], b1[4*ex0:4*ex1]) {
+			x = ex1 // a row pair with nothing drawn
+		}
+		// Left of the examined columns: background, unexamined.
 		run = lo
-		flush(d.Min.X)
-		run = d.Min.X
-		x := r
-		for ; x+chunk <= d.Max.X; x += chunk {
+		flush(ex0)
+		run = ex0
+		for ; x+chunk <= ex1; x += chunk {
 			p := 4 * x
 			if bytes.Equal(r0[p:p+4*chunk], b0[p:p+4*chunk]) && bytes.Equal(r1[p:p+4*chunk], b1[p:p+4*chunk]) {
 				if run < 0 {
@@ -194,18 +229,29 @@ func (c *yuvConverter) convertIn(img *image.RGBA, dst []byte, dirty, held, regio
 				convertSpan(r0, r1, y0, y1, cu, cv, x, x+chunk)
 			}
 		}
-		if x < d.Max.X { // the region's ragged right edge (see align)
+		if x < ex1 { // the region's ragged right edge (see align)
 			flush(x)
-			convertSpan(r0, r1, y0, y1, cu, cv, x, d.Max.X)
-			x = d.Max.X
+			convertSpan(r0, r1, y0, y1, cu, cv, x, ex1)
+			x = ex1
 		}
 		if run < 0 {
 			run = x
 		}
-		// Right of the rectangle: background too.
+		// Right of the examined columns: background too.
 		flush(hi)
 	}
 	return d
+}
+
+// spanAt is row y of the frame's span in rows (see convertRows), in frame
+// columns; empty outside rows.
+func spanAt(rows []skeleton.Span, at image.Point, y int) skeleton.Span {
+	ry := y - at.Y
+	if ry < 0 || ry >= len(rows) {
+		return skeleton.Span{}
+	}
+	sp := rows[ry]
+	return skeleton.Span{Lo: sp.Lo + at.X, Hi: sp.Hi + at.X}
 }
 
 // align widens r (inside region) to whole chroma blocks (even rows) and to

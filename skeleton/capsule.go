@@ -142,6 +142,7 @@ type solidSink struct {
 	col  color.NRGBA
 	fill []byte // a row of dst's width in col, to copy runs from
 	box  image.Rectangle
+	rows *rowSpans // where to record the rows painted, or nil
 }
 
 func newSolidSink(dst *image.RGBA, col color.NRGBA) *solidSink {
@@ -154,6 +155,9 @@ func newSolidSink(dst *image.RGBA, col color.NRGBA) *solidSink {
 
 func (s *solidSink) row(y, lo, hi int) {
 	s.box = s.box.Union(image.Rect(lo, y, hi, y+1))
+	if s.rows != nil {
+		s.rows.add(y, lo, hi)
+	}
 }
 
 func (s *solidSink) full(y, lo, hi int) {
@@ -219,9 +223,10 @@ func (m *capsuleMask) bounds() image.Rectangle {
 	return r
 }
 
-// paint blends col over dst (the mask's size, at the origin) with the mask's coverage, clears the mask and returns the rectangle it
-// painted.
-func (m *capsuleMask) paint(dst *image.RGBA, col color.NRGBA) image.Rectangle {
+// paint blends col over dst (the mask's size, at the origin) with the
+// mask's coverage, clears the mask, records the rows it painted in rows
+// (unless nil) and returns the rectangle it painted.
+func (m *capsuleMask) paint(dst *image.RGBA, col color.NRGBA, rows *rowSpans) image.Rectangle {
 	box := m.bounds()
 	ca := uint32(col.A)
 	// Premultiplied 8-bit colour, times 255.
@@ -231,6 +236,9 @@ func (m *capsuleMask) paint(dst *image.RGBA, col color.NRGBA) image.Rectangle {
 		s := m.span[y]
 		if s.lo >= s.hi {
 			continue
+		}
+		if rows != nil {
+			rows.add(y, s.lo, s.hi)
 		}
 		row := m.a[y*m.w:][s.lo:s.hi]
 		d := dst.Pix[dst.PixOffset(s.lo, y):][:4*len(row)]

@@ -39,7 +39,7 @@ func TestCapsulesCoverTheirArea(t *testing.T) {
 		got := image.NewRGBA(image.Rect(0, 0, w, h))
 		m := newCapsuleMask(w, h)
 		m.add(x0, y0, x1, y1, r)
-		box := m.paint(got, col)
+		box := m.paint(got, col, nil)
 
 		var inkExact, inkGot float64
 		for y := range h {
@@ -100,7 +100,7 @@ func TestCapsuleUnionBlendsOnce(t *testing.T) {
 	m := newCapsuleMask(w, h)
 	m.add(10, 40, 70, 40, 8)
 	m.add(40, 10, 40, 70, 8)
-	m.paint(dst, color.NRGBA{0, 0, 0xff, 0x70})
+	m.paint(dst, color.NRGBA{0, 0, 0xff, 0x70}, nil)
 	if a := dst.Pix[dst.PixOffset(40, 40)+3]; a != 0x70 {
 		t.Errorf("crossing: alpha %#x, want 0x70", a)
 	}

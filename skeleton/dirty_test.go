@@ -35,9 +35,10 @@ func dirtyMotion() motion.Motion {
 	return m
 }
 
-// TestDirtyRestoresExactly: restoring only the previous dirty rectangle
+// TestDirtyRestoresExactly: restoring only what the previous frame drew
 // gives exactly the frame a fresh painter (whole background) draws, frame
-// after frame, and nothing outside Dirty differs from the background.
+// after frame, and nothing outside Dirty, or outside a row's DirtyRows
+// span, differs from the background; the spans lie inside Dirty.
 func TestDirtyRestoresExactly(t *testing.T) {
 	m := dirtyMotion()
 	for _, s := range []Style{{Width: 320, Height: 320}, {Width: 333, Height: 241, Theme: Dark, Baton: true}, {Width: 400, Height: 240, TraceSeconds: 2}} {
@@ -59,14 +60,22 @@ func TestDirtyRestoresExactly(t *testing.T) {
 				if d.Min.X%2 != 0 || d.Min.Y%2 != 0 || (d.Max.X%2 != 0 && d.Max.X != s.Width) || (d.Max.Y%2 != 0 && d.Max.Y != s.Height) || !d.In(got.Rect) {
 					t.Fatalf("frame %d: dirty %v not even or not inside the frame", f, d)
 				}
+				rows := p.DirtyRows()
+				if len(rows) != s.Height {
+					t.Fatalf("frame %d: %d rows of spans for %d rows", f, len(rows), s.Height)
+				}
 				for y := 0; y < s.Height; y++ {
+					sp := rows[y]
+					if sp.Lo < sp.Hi && !image.Rect(sp.Lo, y, sp.Hi, y+1).In(d) {
+						t.Fatalf("frame %d: row %d's span %v outside dirty %v", f, y, sp, d)
+					}
 					for x := 0; x < s.Width; x++ {
-						if image.Pt(x, y).In(d) {
+						if x >= sp.Lo && x < sp.Hi {
 							continue
 						}
 						i := got.PixOffset(x, y)
 						if !bytes.Equal(got.Pix[i:i+4], bg.Pix[i:i+4]) {
-							t.Fatalf("frame %d: pixel (%d,%d) outside dirty %v is not background", f, x, y, d)
+							t.Fatalf("frame %d: pixel (%d,%d) outside row %d's span %v is not background", f, x, y, y, sp)
 						}
 					}
 				}

@@ -68,10 +68,12 @@ type Painter struct {
 	joints  *marker
 	wrists  [2]*marker
 	pts     [motion.Joints]point
-	// dirty bounds what the last Draw drew over the background, and
-	// restore what Draw must copy back from it before the next frame: the
-	// same rectangle, unless the buffer is fresh (all of it).
-	dirty, restore image.Rectangle
+	// drawn is what the last Draw drew over the background, row by row,
+	// which the next must copy back from it (all of the buffer while fresh,
+	// its content unknown); dirty its bounding box, with even corners.
+	drawn rowSpans
+	dirty image.Rectangle
+	fresh bool
 }
 
 // point is a keypoint mapped to pixels; ok is false where the data are not
@@ -118,9 +120,11 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 	}
 	p.limbs = newSolidSink(dst, p.pal.limb)
 	p.torso = newSolidSink(dst, p.pal.torso)
+	p.limbs.rows, p.torso.rows = &p.drawn, &p.drawn
 	p.joints = p.jointMarker()
 	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
-	p.restore = dst.Rect // the buffer's content is unknown, not background
+	p.fresh = true
+	p.drawn = newRowSpans(s.Height)
 	return p
 }
 
@@ -199,13 +203,23 @@ func lerp8(a, b uint8, t, dither float64) uint8 {
 // background, not the whole 2 MB buffer: the caller must not write to the
 // buffer (outside Dirty, it would stay changed).
 func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
-	r := p.restore
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		i := p.img.PixOffset(r.Min.X, y)
-		copy(p.img.Pix[i:i+4*r.Dx()], p.bg.Pix[p.bg.PixOffset(r.Min.X, y):])
+	if p.fresh {
+		for y := range p.img.Rect.Dy() { // the buffer's content is unknown
+			copy(p.img.Pix[y*p.img.Stride:][:4*p.img.Rect.Dx()], p.bg.Pix[y*p.bg.Stride:])
+		}
+		p.fresh = false
+	} else {
+		// Only what the previous frame drew.
+		for y := p.drawn.lo; y < p.drawn.hi; y++ {
+			if sp := p.drawn.spans[y]; sp.Lo < sp.Hi {
+				i := p.img.PixOffset(sp.Lo, y)
+				copy(p.img.Pix[i:i+4*(sp.Hi-sp.Lo)], p.bg.Pix[p.bg.PixOffset(sp.Lo, y):])
+			}
+		}
 	}
+	p.drawn.clear()
 	p.dirty = image.Rectangle{}
-	defer func() { p.restore = p.dirty }()
+	defer func() { p.dirty = evenBox(p.drawn.box, p.img.Rect) }()
 	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
 		return p.img
 	}
@@ -225,7 +239,6 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	hx, hy, hr, headOK := p.head()
 	ls, rs := p.pts[motion.LeftShoulder], p.pts[motion.RightShoulder]
 	limbs := p.limbs
-	limbs.box = image.Rectangle{}
 	if headOK && ls.ok && rs.ok {
 		p.capsule(limbs, (ls.x+rs.x)/2, (ls.y+rs.y)/2, hx, hy, neckWidth*s)
 	}
@@ -239,7 +252,6 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 		n := max(16, int(math.Ceil(math.Pi/math.Acos(1-0.05/max(hr, 1)))))
 		p.convex.walk(p.inscribed(hx, hy, hr*0.9, hr, n), p.caps.w, p.caps.h, limbs)
 	}
-	p.markDrawn(limbs.box)
 	for _, j := range [...]int{motion.LeftShoulder, motion.RightShoulder, motion.LeftElbow, motion.RightElbow} {
 		p.joint(j)
 	}
@@ -257,10 +269,24 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 // conversion outside it instead of comparing or converting those pixels.
 func (p *Painter) Dirty() image.Rectangle { return p.dirty }
 
+// DirtyRows returns, for each row of the image of the last Draw, the
+// columns outside which that row equals the bare background exactly: a
+// tighter bound than Dirty, inside which it lies. It is the painter's
+// own, valid until the next Draw, and must not be written.
+func (p *Painter) DirtyRows() []Span { return p.drawn.spans }
+
+// evenBox widens r to even corners (whole 2×2 chroma blocks for yuv420p)
+// inside bounds.
+func evenBox(r, bounds image.Rectangle) image.Rectangle {
+	if r.Empty() {
+		return image.Rectangle{}
+	}
+	return image.Rect(r.Min.X&^1, r.Min.Y&^1, (r.Max.X+1)&^1, (r.Max.Y+1)&^1).Intersect(bounds)
+}
+
 // mark adds the box x0..x1 × y0..y1 (frame coordinates, already padded
-// for line width and anti-aliasing) to the dirty rectangle, widened to
-// whole pixels, one more pixel of margin and even coordinates (whole 2×2
-// chroma blocks for yuv420p).
+// for line width and anti-aliasing) to what was drawn, widened to whole
+// pixels and one more pixel of margin.
 func (p *Painter) mark(x0, y0, x1, y1 float64) {
 	if !(x0 <= x1 && y0 <= y1) {
 		return
@@ -271,8 +297,12 @@ func (p *Painter) mark(x0, y0, x1, y1 float64) {
 	iy0 := int(math.Floor(math.Max(0, math.Min(h, y0)))) - 1
 	ix1 := int(math.Ceil(math.Max(0, math.Min(w, x1)))) + 1
 	iy1 := int(math.Ceil(math.Max(0, math.Min(h, y1)))) + 1
-	r := image.Rect(ix0&^1, iy0&^1, (ix1+1)&^1, (iy1+1)&^1).Intersect(p.img.Rect)
-	p.dirty = p.dirty.Union(r)
+	p.markDrawn(image.Rect(ix0, iy0, ix1, iy1))
+}
+
+// markDrawn adds r, a rectangle of pixels drawn, to what was drawn.
+func (p *Painter) markDrawn(r image.Rectangle) {
+	p.drawn.addRect(r.Intersect(p.img.Rect))
 }
 
 // mapPoint maps a motion coordinate to pixels through the camera.
@@ -336,7 +366,7 @@ func flattenQuad(dst []point, a, c, b point) []point {
 // paintCapsules paints the capsules added since the last call in col and
 // marks them drawn.
 func (p *Painter) paintCapsules(col color.NRGBA) {
-	p.markDrawn(p.caps.paint(p.img, col))
+	p.caps.paint(p.img, col, &p.drawn)
 }
 
 // drawTorso draws the shoulders–hips quad as a quiet, round-cornered panel
@@ -370,9 +400,7 @@ func (p *Painter) drawTorso() {
 			}
 		}
 		if convex(p.outline) {
-			p.torso.box = image.Rectangle{}
 			p.convex.walk(p.outline, p.caps.w, p.caps.h, p.torso)
-			p.markDrawn(p.torso.box)
 		} else {
 			p.fillOutline(p.outline, p.pal.torso)
 		}
@@ -531,13 +559,6 @@ func (p *Painter) wristMarker(col color.NRGBA) *marker {
 	}
 }
 
-// markDrawn adds r, a rectangle of pixels drawn, to the dirty rectangle.
-func (p *Painter) markDrawn(r image.Rectangle) {
-	if !r.Empty() {
-		p.mark(float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y))
-	}
-}
-
 // baton draws a short, tapering baton from the right hand, continuing the
 // forearm: a hint of the conducting hand, not a tracked object.
 func (p *Painter) baton() {
@@ -609,7 +630,7 @@ func (p *Painter) drawTraces(m motion.Motion, f int) {
 			})
 		}
 		p.trace.flush()
-		p.markDrawn(p.trace.draw(p.img, w.c))
+		p.trace.draw(p.img, w.c, &p.drawn)
 	}
 }
 

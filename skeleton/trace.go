@@ -66,14 +66,15 @@ func (t *traceLayer) flush() {
 	}
 }
 
-// draw paints the pieces of the wrist's trace onto img in colour c and
-// clears them for the next wrist. It returns the box it changed in img.
-func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA) image.Rectangle {
+// draw paints the pieces of the wrist's trace onto img in colour c, records
+// the rows it painted in rows and clears the pieces for the next wrist. It
+// returns the box it changed in img.
+func (t *traceLayer) draw(img *image.RGBA, c color.NRGBA, rows *rowSpans) image.Rectangle {
 	for _, pc := range t.pieces {
 		walkCapsule(pc.x0, pc.y0, pc.x1, pc.y1, pc.r, t.mask.w, t.mask.h, leveled{t.mask, uint32(pc.level)})
 	}
 	t.pieces = t.pieces[:0]
-	return t.mask.paint(img, c)
+	return t.mask.paint(img, c, rows)
 }
 
 // leveled adds a capsule to a mask at an opacity level (0..255): its
