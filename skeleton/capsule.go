@@ -7,17 +7,18 @@ import (
 	"math"
 )
 
-// capsuleMask draws round-capped segments (capsules) analytically: the
-// arms, the neck and the torso's outline, which were most of a frame's gg
-// work (freetype's rasteriser walks every edge cell of a path, and gg's
-// stroker turns each curve into dozens of segments with joins). A pixel's
-// coverage is how far its centre lies inside the capsule's edge, clamped
-// to 0..1 (within a few per cent of the exact area where edges are
-// straight, as along a capsule's sides; see TestCapsulesMatchGG), and a
-// union of capsules takes the largest coverage at each pixel, so where
-// segments of one colour overlap (an elbow, a polyline's joints) no pixel
-// is blended twice. Capsules are added with add and the union painted in
-// one colour with paint.
+// Round-capped segments (capsules) are drawn analytically (walkCapsule):
+// the arms, the neck, the wrists' traces and the torso's outline, which
+// were most of a frame's gg work (freetype's rasteriser walks every edge
+// cell of a path, and gg's stroker turns each curve into dozens of
+// segments with joins). A pixel's coverage is how far its centre lies
+// inside the capsule's edge, clamped to 0..1: within 0.06 of the pixel's
+// exact area (see TestCapsulesCoverTheirArea).
+//
+// capsuleMask collects a union of capsules for a translucent colour (the
+// torso's outline, a trace): it keeps the largest coverage at each pixel,
+// so where segments overlap (a polyline's joints) no pixel is blended
+// twice. Capsules are added with add and the union painted with paint.
 type capsuleMask struct {
 	w, h int
 	a    []uint8 // coverage, 0..255, row-major over the frame's bounds
