@@ -93,20 +93,15 @@ func walkCapsule(x0, y0, x1, y1, r float64, w, h int, sink capsuleSink) {
 		if !ok {
 			continue
 		}
-		xlo := max(0, int(math.Floor(olo-0.5)))
-		xhi := min(w, int(math.Ceil(ohi-0.5))+1)
+		xlo, xhi := pixelsWithin(olo, ohi, 0, w)
 		if xlo >= xhi {
 			continue
 		}
-		ilo, ihi, inner := capsuleRow(x0, y0, x1, y1, ux, uy, l, ri, yc)
-		if ri <= 0 {
-			inner = false
-		}
-		// Pixels whose centres lie in ilo..ihi are wholly covered.
+		// Pixels whose centres lie in the inner interval are wholly
+		// covered.
 		flo, fhi := xhi, xhi
-		if inner {
-			flo = max(xlo, int(math.Ceil(ilo-0.5)))
-			fhi = min(xhi, int(math.Floor(ihi-0.5))+1)
+		if ilo, ihi, inner := capsuleRow(x0, y0, x1, y1, ux, uy, l, ri, yc); inner && ri > 0 {
+			flo, fhi = pixelsWithin(ilo, ihi, xlo, xhi)
 			if flo >= fhi {
 				flo, fhi = xhi, xhi
 			}
@@ -125,9 +120,9 @@ func walkCapsule(x0, y0, x1, y1, r float64, w, h int, sink capsuleSink) {
 			if d2 >= ro*ro {
 				continue
 			}
-			v := uint8(0xff)
-			if c := ro - math.Sqrt(d2); c < 1 {
-				v = uint8(c*0xff + 0.5)
+			v, ok := edgeCoverage(ro - math.Sqrt(d2))
+			if !ok {
+				continue
 			}
 			sink.partial(y, x, v)
 		}
@@ -172,6 +167,25 @@ func (s *solidSink) partial(y, x int, v uint8) {
 	p[1] = uint8((uint32(s.col.G)*a + uint32(p[1])*keep + 0x7f) / 0xff)
 	p[2] = uint8((uint32(s.col.B)*a + uint32(p[2])*keep + 0x7f) / 0xff)
 	p[3] = uint8((0xff*a + uint32(p[3])*keep + 0x7f) / 0xff)
+}
+
+// pixelsWithin returns the columns lo..hi, inside xmin..xmax, of the
+// pixels whose centres lie in the interval a..b.
+func pixelsWithin(a, b float64, xmin, xmax int) (lo, hi int) {
+	return max(xmin, int(math.Ceil(a-0.5))), min(xmax, int(math.Floor(b-0.5))+1)
+}
+
+// edgeCoverage turns c, how far a pixel's centre lies inside a shape's edge
+// (from −0.5 where the pixel is just outside the edge), into 8-bit
+// coverage; false where the pixel is not covered at all.
+func edgeCoverage(c float64) (uint8, bool) {
+	switch {
+	case c <= 0:
+		return 0, false
+	case c >= 1:
+		return 0xff, true
+	}
+	return uint8(c*0xff + 0.5), true
 }
 
 // capsuleRow returns the x interval where the horizontal line at height yc

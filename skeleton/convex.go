@@ -90,16 +90,14 @@ func (cw *convexWalker) walk(poly []point, w, h int, sink capsuleSink) {
 			}
 		}
 		olo, ohi := cw.row(yc, 0.5)
-		xlo := max(0, int(math.Floor(olo-0.5)))
-		xhi := min(w, int(math.Ceil(ohi-0.5))+1)
+		xlo, xhi := pixelsWithin(olo, ohi, 0, w)
 		if xlo >= xhi {
 			continue
 		}
 		// Pixels whose centres lie 0.5 inside every edge are wholly
 		// covered.
 		ilo, ihi := cw.row(yc, -0.5)
-		flo := max(xlo, int(math.Ceil(ilo-0.5)))
-		fhi := min(xhi, int(math.Floor(ihi-0.5))+1)
+		flo, fhi := pixelsWithin(ilo, ihi, xlo, xhi)
 		if flo >= fhi {
 			flo, fhi = xhi, xhi
 		}
@@ -115,13 +113,9 @@ func (cw *convexWalker) walk(poly []point, w, h int, sink capsuleSink) {
 			for _, e := range cw.near {
 				sd = max(sd, e.nx*xc+e.ny*yc-e.c)
 			}
-			c := 0.5 - sd
-			if c <= 0 {
+			v, ok := edgeCoverage(0.5 - sd)
+			if !ok {
 				continue
-			}
-			v := uint8(0xff)
-			if c < 1 {
-				v = uint8(c*0xff + 0.5)
 			}
 			sink.partial(y, x, v)
 		}
