@@ -132,29 +132,23 @@ func walkCapsule(x0, y0, x1, y1, r float64, w, h int, sink capsuleSink) {
 // solidSink paints shapes (capsules, convex polygons) of one opaque colour
 // straight into an image: no mask to fill, read and clear, and a pixel
 // blended twice (two capsules' rims crossing) is as good as once. It
-// tracks the rectangle it painted.
+// records the rows it painted in rows.
 type solidSink struct {
 	dst  *image.RGBA // at the origin
 	col  color.NRGBA
-	fill []byte // a row of dst's width in col, to copy runs from
-	box  image.Rectangle
-	rows *rowSpans // where to record the rows painted, or nil
+	fill []byte    // a row of dst's width in col, to copy runs from
+	rows *rowSpans // where to record the rows painted
 }
 
-func newSolidSink(dst *image.RGBA, col color.NRGBA) *solidSink {
-	s := &solidSink{dst: dst, col: col, fill: make([]byte, 4*dst.Rect.Dx())}
+func newSolidSink(dst *image.RGBA, col color.NRGBA, rows *rowSpans) *solidSink {
+	s := &solidSink{dst: dst, col: col, fill: make([]byte, 4*dst.Rect.Dx()), rows: rows}
 	for i := 0; i < len(s.fill); i += 4 {
 		s.fill[i], s.fill[i+1], s.fill[i+2], s.fill[i+3] = col.R, col.G, col.B, 0xff
 	}
 	return s
 }
 
-func (s *solidSink) row(y, lo, hi int) {
-	s.box = s.box.Union(image.Rect(lo, y, hi, y+1))
-	if s.rows != nil {
-		s.rows.add(y, lo, hi)
-	}
-}
+func (s *solidSink) row(y, lo, hi int) { s.rows.add(y, lo, hi) }
 
 func (s *solidSink) full(y, lo, hi int) {
 	copy(s.dst.Pix[s.dst.PixOffset(lo, y):][:4*(hi-lo)], s.fill)

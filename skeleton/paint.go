@@ -118,9 +118,8 @@ func NewPainterInto(dst *image.RGBA, bd *Backdrop, s Style) *Painter {
 		trace: newTraceLayer(s.Width, s.Height),
 		caps:  newCapsuleMask(s.Width, s.Height),
 	}
-	p.limbs = newSolidSink(dst, p.pal.limb)
-	p.torso = newSolidSink(dst, p.pal.torso)
-	p.limbs.rows, p.torso.rows = &p.drawn, &p.drawn
+	p.limbs = newSolidSink(dst, p.pal.limb, &p.drawn)
+	p.torso = newSolidSink(dst, p.pal.torso, &p.drawn)
 	p.joints = p.jointMarker()
 	p.wrists = [2]*marker{p.wristMarker(p.pal.left), p.wristMarker(p.pal.right)}
 	p.fresh = true
@@ -219,7 +218,7 @@ func (p *Painter) Draw(m motion.Motion, f int) *image.RGBA {
 	}
 	p.drawn.clear()
 	p.dirty = image.Rectangle{}
-	defer func() { p.dirty = evenBox(p.drawn.box, p.img.Rect) }()
+	defer func() { p.dirty = evenBox(p.drawn.box(), p.img.Rect) }()
 	if m.Frames <= 0 || len(m.Data) < m.Frames*motion.Joints*2 {
 		return p.img
 	}

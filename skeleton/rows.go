@@ -1,6 +1,9 @@
 package skeleton
 
-import "image"
+import (
+	"image"
+	"math"
+)
 
 // Span is the columns Lo..Hi (Hi excluded) of one row; empty where
 // Lo >= Hi.
@@ -14,7 +17,8 @@ type Span struct{ Lo, Hi int }
 type rowSpans struct {
 	spans  []Span
 	lo, hi int // rows that may hold a span
-	box    image.Rectangle
+	// left, right are the spans' outermost columns (left ≥ right: none).
+	left, right int
 }
 
 func newRowSpans(h int) rowSpans {
@@ -35,7 +39,15 @@ func (r *rowSpans) add(y, lo, hi int) {
 		s.Lo, s.Hi = min(s.Lo, lo), max(s.Hi, hi)
 	}
 	r.lo, r.hi = min(r.lo, y), max(r.hi, y+1)
-	r.box = r.box.Union(image.Rect(lo, y, hi, y+1))
+	r.left, r.right = min(r.left, lo), max(r.right, hi)
+}
+
+// box is the rectangle that holds every span, empty if none.
+func (r *rowSpans) box() image.Rectangle {
+	if r.lo >= r.hi || r.left >= r.right {
+		return image.Rectangle{}
+	}
+	return image.Rect(r.left, r.lo, r.right, r.hi)
 }
 
 // addRect adds every row of rc, which must lie inside the frame.
@@ -51,5 +63,5 @@ func (r *rowSpans) clear() {
 		r.spans[y] = Span{}
 	}
 	r.lo, r.hi = len(r.spans), 0
-	r.box = image.Rectangle{}
+	r.left, r.right = math.MaxInt, math.MinInt
 }
