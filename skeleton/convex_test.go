@@ -16,7 +16,8 @@ import (
 // leaving the frame too) cover each pixel within 0.08 of the exact area
 // of the pixel inside them (32×32 samples a pixel: the linear ramp is up
 // to ~0.05 off a slanted edge's exact area, the samples up to 1/32), and
-// their ink within 1 %; nothing is painted outside the box the sink reports.
+// their ink within 1 %; nothing is painted outside the span the sink
+// records for its row.
 func TestConvexCoversItsArea(t *testing.T) {
 	const w, h = 200, 160
 	rng := rand.New(rand.NewPCG(5, 6))
