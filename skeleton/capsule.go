@@ -13,7 +13,8 @@ import (
 // cell of a path, and gg's stroker turns each curve into dozens of
 // segments with joins). A pixel's coverage is how far its centre lies
 // inside the capsule's edge, clamped to 0..1: within 0.06 of the pixel's
-// exact area (see TestCapsulesCoverTheirArea).
+// exact area, a little more on hairlines, whose caps curve tightly (see
+// TestCapsulesCoverTheirArea).
 //
 // capsuleMask collects a union of capsules for a translucent colour (the
 // torso's outline, a trace): it keeps the largest coverage at each pixel,
